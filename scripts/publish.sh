@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The one publish command: used by the Dockerfile and checked by the test command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-out/api}
+dotnet publish src/SkillVerify.Api/SkillVerify.Api.csproj -c Release -o "$out" -p:UseAppHost=false

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs and starts the real servers the tests need
+# (Redis, PostgreSQL, zbarimg, Chromium — Debian packages, as root), runs every test, stops the servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/test-servers.sh start
+eval "$(scripts/test-servers.sh env)"
+trap 'scripts/test-servers.sh stop' EXIT
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
+# The Dockerfile's publish command must keep working (no Docker engine here to build the image).
+scripts/publish.sh "$(mktemp -d)/api" >/dev/null
+log=$(mktemp /tmp/skillverify-test.XXXXXX.log)
+set +e
+dotnet test SkillVerify.sln -c Release --no-build --logger "console;verbosity=normal" >"$log" 2>&1
+rc=$?
+set -e
+# The per-test lines and each project's summary; the whole log stays in $log.
+grep -E "^\s+(Passed|Failed|Skipped) |^\s+(Error Message|Stack Trace):|Assert|Total tests|Passed!|Failed!|Test Run|error" "$log" | grep -v "^\s*Passed " || true
+passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE "Skipped: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+echo "Full log: $log"
+echo "$passed passed, $failed failed, $skipped skipped"
+if ((rc != 0 || failed != 0 || skipped != 0 || passed == 0)); then
+  echo "The test suite did not pass (exit code $rc)." >&2
+  exit 1
+fi

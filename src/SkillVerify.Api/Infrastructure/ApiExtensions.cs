@@ -1,0 +1,65 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SkillVerify.Api.Verification;
+using SkillVerify.Data;
+
+namespace SkillVerify.Api.Infrastructure;
+
+public static class ApiExtensions
+{
+    public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHybridCache(options =>
+        {
+            options.MaximumPayloadBytes = 64 * 1024;
+            options.MaximumKeyLength = 128;
+            options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = RecordCache.FoundTtl, LocalCacheExpiration = RecordCache.FoundTtl };
+        });
+        builder.Services.AddSingleton<RecordCache>();
+        builder.Services.AddSingleton<VerificationService>();
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddApiPlumbing(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+            // Chinese text stays readable in responses instead of \uXXXX escapes.
+            options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        // Liveness is plain text and touches nothing: it is also the load tests' baseline.
+        app.MapGet("/health/live", () => TypedResults.Text("Healthy")).WithTags("Health").ExcludeFromDescription();
+        app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status200OK,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        });
+        return app;
+    }
+}
+
+public sealed class DatabaseHealthCheck(ISkillVerifyStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        await store.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy($"{store.Provider} reachable")
+            : HealthCheckResult.Unhealthy($"{store.Provider} unreachable");
+}

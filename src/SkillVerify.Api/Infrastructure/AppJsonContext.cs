@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using SkillVerify.Api.Registry;
+using SkillVerify.Api.Verification;
+
+namespace SkillVerify.Api.Infrastructure;
+
+/// <summary>Source-generated JSON for every request and response type: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(VerificationRequest))]
+[JsonSerializable(typeof(VerificationResponse))]
+[JsonSerializable(typeof(DecodeResponse))]
+[JsonSerializable(typeof(OrganizationDto))]
+[JsonSerializable(typeof(OrganizationSearchResponse))]
+[JsonSerializable(typeof(IReadOnlyList<LevelDto>))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -1,0 +1,110 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Domain.Codes;
+
+namespace SkillVerify.Api.Infrastructure;
+
+/// <summary>RFC 9457 problem details with a stable <c>code</c> field and a sentence in Chinese and English.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadRequest(string code, string messageZh, string messageEn, int? position = null) =>
+        Create(StatusCodes.Status400BadRequest, "The request is not valid.", code, messageZh, messageEn, position);
+
+    public static ProblemHttpResult InvalidCode(CodeError error) =>
+        Create(StatusCodes.Status400BadRequest, "The certificate code is not valid.", error.Code, error.MessageZh, error.MessageEn, error.Position);
+
+    public static ProblemHttpResult NotFound(string code, string messageZh, string messageEn) =>
+        Create(StatusCodes.Status404NotFound, "Not found.", code, messageZh, messageEn, null);
+
+    public static ProblemHttpResult Create(int status, string title, string code, string messageZh, string messageEn, int? position)
+    {
+        var extensions = new Dictionary<string, object?>
+        {
+            ["code"] = code,
+            ["messageZh"] = messageZh,
+            ["messageEn"] = messageEn,
+        };
+        if (position is not null)
+        {
+            extensions["position"] = position.Value;
+        }
+        return TypedResults.Problem(detail: messageEn, statusCode: status, title: title, extensions: extensions);
+    }
+
+    /// <summary>Gives framework-made problems (404 route, 405, 413, JSON binding) a stable code too.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var extensions = context.ProblemDetails.Extensions;
+        if (!extensions.ContainsKey("code"))
+        {
+            extensions["code"] = context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "http.not_found",
+                StatusCodes.Status405MethodNotAllowed => "http.method_not_allowed",
+                StatusCodes.Status413PayloadTooLarge => "http.payload_too_large",
+                StatusCodes.Status415UnsupportedMediaType => "http.unsupported_media_type",
+                StatusCodes.Status429TooManyRequests => "http.too_many_requests",
+                StatusCodes.Status503ServiceUnavailable => "service.unavailable",
+                int s and >= 400 and < 500 => "http.bad_request",
+                _ => "server.error",
+            };
+        }
+        extensions.Remove("exception");
+    }
+}
+
+/// <summary>
+/// Turns failures into problem details without stack traces: a data source that is down is a 503
+/// with Retry-After (nothing false gets cached), a malformed request is a 4xx, anything else a plain 500.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        int status;
+        string code, zh, en;
+        switch (exception)
+        {
+            case BadHttpRequestException bad:
+                status = bad.StatusCode;
+                code = status == StatusCodes.Status413PayloadTooLarge ? "http.payload_too_large" : "http.bad_request";
+                zh = "请求格式不正确。";
+                en = "The request is malformed.";
+                break;
+            case DataSourceUnavailableException or DbException or TimeoutException:
+                status = StatusCodes.Status503ServiceUnavailable;
+                code = "service.unavailable";
+                zh = "数据源暂时不可用，请稍后重试。";
+                en = "The data source is unavailable right now; try again shortly.";
+                httpContext.Response.Headers.RetryAfter = "5";
+                logger.LogWarning("Data source unavailable: {Error}", exception.GetType().Name);
+                break;
+            case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                status = StatusCodes.Status500InternalServerError;
+                code = "server.error";
+                zh = "服务内部错误。";
+                en = "An internal error occurred.";
+                logger.LogError("Unhandled {Error} at {Endpoint}", exception.GetType().FullName, httpContext.GetEndpoint()?.DisplayName);
+                break;
+        }
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = null,
+            ProblemDetails =
+            {
+                Status = status,
+                Title = en,
+                Detail = en,
+                Extensions = { ["code"] = code, ["messageZh"] = zh, ["messageEn"] = en },
+            },
+        });
+    }
+}
+
+/// <summary>Thrown when the database cannot be reached, whatever the engine.</summary>
+public sealed class DataSourceUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

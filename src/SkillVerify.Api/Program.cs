@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Registry;
+using SkillVerify.Api.Verification;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
+builder.AddStorage();
+// L1 in-process cache for records.
+builder.AddCaching();
+// JSON with source generation, problem details with stable codes, OpenAPI.
+builder.AddApiPlumbing();
+
+var app = builder.Build();
+
+// Problem details for every error: no stack trace ever reaches a caller.
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapHealth();
+app.MapVerification();
+app.MapRegistry();
+app.MapOpenApi();
+app.MapScalarApiReference("/docs");
+app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+
+try
+{
+    await app.InitializeStorageAsync();
+    await app.RunAsync();
+}
+catch (OptionsValidationException ex)
+{
+    // A wrong setting stops the service with a sentence that names it, not a stack trace.
+    Console.Error.WriteLine("SkillVerify cannot start: " + string.Join(" ", ex.Failures));
+    Environment.ExitCode = 2;
+}
+
+public partial class Program;

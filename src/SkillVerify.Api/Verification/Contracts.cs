@@ -1,0 +1,74 @@
+namespace SkillVerify.Api.Verification;
+
+/// <summary>POST /api/v1/verifications. POST, so that names never sit in URLs.</summary>
+public sealed record VerificationRequest(string? Code, string? HolderName, string? IdNumber);
+
+public sealed record VerificationResponse(
+    string Outcome,
+    IReadOnlyList<CheckDto> Checks,
+    CertificateDto? Certificate,
+    FreshnessDto Freshness);
+
+public sealed record CheckDto(string Name, string Status, string Code, string MessageZh, string MessageEn);
+
+public sealed record CertificateDto(
+    string Code,
+    LevelRef Level,
+    OccupationDto Occupation,
+    string IssueDate,
+    IssuerDto Issuer,
+    string Status,
+    string? RevokedOn,
+    string? RevocationReason,
+    string ObtainedBy,
+    AppointmentTermDto? AppointmentTerm,
+    string ReviewState,
+    string HolderNameMasked,
+    string? IdNumberMasked);
+
+public sealed record LevelRef(string Code, string Name, string NameEn);
+
+public sealed record OccupationDto(string Code, string Name, string? WorkType);
+
+public sealed record IssuerDto(string Code, string? Name, string? CurrentStatus, string Href);
+
+public sealed record AppointmentTermDto(string From, string To, bool Current);
+
+/// <summary>How fresh the answer's data is: the registry snapshot, the record's last update, and whether it came from cache.</summary>
+public sealed record FreshnessDto(long RegistrySnapshot, DateTimeOffset RegistryUpdatedAt, DateTimeOffset? RecordUpdatedAt, bool FromCache);
+
+/// <summary>GET /api/v1/codes/{code}: the decoded parts, no data access, no personal data.</summary>
+public sealed record DecodeResponse(
+    string Canonical,
+    string Kind,
+    string Display,
+    CodePartsDto? Parts,
+    LegacyPartsDto? Legacy,
+    IReadOnlyList<ViolationDto> Violations);
+
+public sealed record CodePartsDto(
+    NamedValue BodyType,
+    string MinistryBodyCode,
+    string RegisteredWith,
+    NamedValue Province,
+    string SiteSerial,
+    string OrganizationCode,
+    int IssueYear,
+    LevelRef Level,
+    string Serial);
+
+public sealed record LegacyPartsDto(
+    bool ShanghaiForm,
+    string YearDigits,
+    NamedValue Region,
+    string CityCode,
+    NamedValue AgencyType,
+    string AgencySerial,
+    string AgencyCode,
+    LevelRef Level,
+    string Serial);
+
+/// <summary>A coded value with its names; the names are null when the code is not on the reference table.</summary>
+public sealed record NamedValue(string Code, string? Name, string? NameEn);
+
+public sealed record ViolationDto(string Check, string Code, int Position, string MessageZh, string MessageEn);

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Infrastructure;
+using SkillVerify.Domain.Codes;
+using SkillVerify.Domain.Privacy;
+using SkillVerify.Domain.Reference;
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Api.Verification;
+
+public static class VerificationApi
+{
+    /// <summary>Request bodies are small: a code, a name and an ID number.</summary>
+    public const int MaxBodyBytes = 4 * 1024;
+
+    public static RouteGroupBuilder MapVerification(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Verification");
+
+        group.MapGet("/codes/{code}", Decode)
+            .WithName("DecodeCode")
+            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.");
+
+        group.MapPost("/verifications", Verify)
+            .WithName("Verify")
+            .WithSummary("Verify a certificate: VALID, INVALID or UNKNOWN, with every check shown.")
+            .Accepts<VerificationRequest>("application/json")
+            .Produces<VerificationResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return group;
+    }
+
+    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, CodeDecoder decoder)
+    {
+        var decoded = decoder.Decode(code);
+        if (decoded.Parse.Error is { } error)
+        {
+            return Problems.InvalidCode(error);
+        }
+        return TypedResults.Ok(ToDecodeResponse(decoded));
+    }
+
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService service, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (Validate(request!) is { } invalid)
+        {
+            return invalid;
+        }
+        var response = await service.VerifyAsync(request!.Code, request.HolderName, request.IdNumber, Disclosure.Anonymous, cancellationToken);
+        if (response.Certificate is not null || !string.IsNullOrEmpty(request.HolderName) || !string.IsNullOrEmpty(request.IdNumber))
+        {
+            // The answer speaks of a person: no shared cache may keep it.
+            context.Response.Headers.CacheControl = "no-store";
+        }
+        return TypedResults.Ok(response);
+    }
+
+    /// <summary>A malformed request (no code, an overlong field) is a 400; a code that does not decode is a legitimate question answered INVALID.</summary>
+    internal static ProblemHttpResult? Validate(VerificationRequest request)
+    {
+        if (request.Code is null)
+        {
+            return Problems.BadRequest("request.code_required", "请求中缺少证书编号（code）。", "The request has no certificate code (code).");
+        }
+        if (request.Code.Length > CodeParser.MaxInputLength)
+        {
+            return Problems.BadRequest("request.code_too_long", $"证书编号（code）最多{CodeParser.MaxInputLength}个字符。", $"The certificate code (code) is limited to {CodeParser.MaxInputLength} characters.");
+        }
+        if (request.HolderName is { Length: > HolderNormalization.MaxNameLength })
+        {
+            return Problems.BadRequest("request.holder_name_too_long", $"持证人姓名（holderName）最多{HolderNormalization.MaxNameLength}个字符。", $"The holder name (holderName) is limited to {HolderNormalization.MaxNameLength} characters.");
+        }
+        if (request.IdNumber is { Length: > HolderNormalization.MaxIdNumberLength })
+        {
+            return Problems.BadRequest("request.id_number_too_long", $"身份证件号码（idNumber）最多{HolderNormalization.MaxIdNumberLength}个字符。", $"The ID number (idNumber) is limited to {HolderNormalization.MaxIdNumberLength} characters.");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Reads a JSON body with the source-generated contract, answering a 4xx problem that says what is wrong
+    /// (rather than the framework's bare 400) for a wrong content type, an oversize or an unparsable body.
+    /// </summary>
+    internal static async Task<(T? Value, ProblemHttpResult? Problem)> ReadJsonAsync<T>(HttpRequest request, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken, int maxBytes = MaxBodyBytes)
+        where T : class
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "request.content_type",
+                "请求体须为 JSON（Content-Type: application/json）。", "The request body must be JSON (Content-Type: application/json).", null));
+        }
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        try
+        {
+            using var limited = new LimitedStream(request.Body, maxBytes);
+            var value = await JsonSerializer.DeserializeAsync(limited, type, cancellationToken);
+            return value is null
+                ? (null, Problems.BadRequest("request.empty", "请求体为空。", "The request body is empty."))
+                : (value, null);
+        }
+        catch (LimitedStream.LimitExceededException)
+        {
+            return (null, TooLarge(maxBytes));
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is long line ? $" (line {line + 1}, byte {ex.BytePositionInLine + 1})" : "";
+            return (null, Problems.BadRequest("request.invalid_json", "请求体不是有效的 JSON，或字段类型不对。", $"The request body is not valid JSON or a field has the wrong type{where}."));
+        }
+    }
+
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, "Payload too large.", "request.too_large",
+            $"请求体超过{maxBytes}字节。", $"The request body is larger than {maxBytes} bytes.", null);
+
+    internal static DecodeResponse ToDecodeResponse(DecodedCode decoded)
+    {
+        var violations = decoded.Violations.Select(v => new ViolationDto(v.Check, v.Code, v.Position, v.MessageZh, v.MessageEn)).ToList();
+        if (decoded.Parse.Code is { } c)
+        {
+            var level = c.Level;
+            var province = c.Province;
+            var parts = new CodePartsDto(
+                new NamedValue(c.BodyType.ToString(), Verifier.BodyTypeZh(c.BodyType), c.BodyType == 'Y' ? "Employer" : "Social training and assessment organization"),
+                c.MinistryBodyCode,
+                c.RegisteredWithProvince ? "province" : "ministry",
+                new NamedValue(c.ProvinceCode, province?.Name, province?.NameEn),
+                c.SiteSerial,
+                c.OrganizationCode,
+                c.IssueYear,
+                new LevelRef(level.Code, level.Name, level.NameEn),
+                c.Serial);
+            return new DecodeResponse(c.Value, "skillLevel", c.ToDisplayString(), parts, null, violations);
+        }
+        var l = decoded.Parse.Legacy!.Value;
+        var region = l.Region;
+        var agency = l.Agency;
+        var legacyLevel = l.Level;
+        var legacy = new LegacyPartsDto(l.IsShanghaiForm, l.YearDigits,
+            new NamedValue(l.RegionCode, region?.Name, region?.NameEn),
+            l.CityCode,
+            new NamedValue(l.AgencyType.ToString(), agency?.Name, agency?.NameEn),
+            l.AgencySerial, l.AgencyCode,
+            new LevelRef(legacyLevel.Code, legacyLevel.Name, legacyLevel.NameEn),
+            l.Serial);
+        return new DecodeResponse(l.Value, "legacyQualification", l.Value, null, legacy, violations);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using SkillVerify.Domain.Codes;
+using SkillVerify.Domain.Privacy;
+using SkillVerify.Domain.Reference;
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Api.Verification;
+
+/// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher)
+{
+    public async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken)
+    {
+        var decoded = decoder.Decode(code);
+        var snapshot = await records.GetSnapshotAsync(cancellationToken);
+        var holder = new HolderClaim(
+            string.IsNullOrWhiteSpace(holderName) ? null : hasher.HashName(holderName),
+            string.IsNullOrWhiteSpace(idNumber) ? null : hasher.HashIdNumber(idNumber));
+
+        if (decoded.Code is not { } certificateCode)
+        {
+            var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today));
+            return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false);
+        }
+
+        var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
+        var record = await records.GetCertificateAsync(certificateCode.Value, cancellationToken);
+        var verification = Verifier.Verify(new VerificationInput(
+            decoded,
+            issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
+            record.Value, record.Value is null ? LookupState.NotFound : LookupState.Found,
+            holder, disclosure, decoder.Today));
+        return ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache);
+    }
+
+    private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache)
+    {
+        var checks = new CheckDto[result.Checks.Count];
+        for (var i = 0; i < checks.Length; i++)
+        {
+            var c = result.Checks[i];
+            checks[i] = new CheckDto(c.Name, StatusName(c.Status), c.Code, c.MessageZh, c.MessageEn);
+        }
+        var record = result.Record;
+        // When nothing is disclosed, freshness speaks only of the registry, so an unknown code and a
+        // real code with a wrong name cannot be told apart by it.
+        var freshness = new FreshnessDto(snapshot.Version, snapshot.UpdatedAt, record?.UpdatedAt,
+            record is null ? issuerFromCache : issuerFromCache && recordFromCache);
+        return new VerificationResponse(OutcomeName(result.Outcome), checks, record is null ? null : ToDto(record, issuer, result.IdNumberMatched), freshness);
+    }
+
+    private CertificateDto ToDto(CertificateRecord r, OrganizationRecord? issuer, bool idMatched)
+    {
+        var level = ReferenceData.GetLevel(r.LevelCode);
+        var today = decoder.Today;
+        return new CertificateDto(
+            r.Code,
+            new LevelRef(level.Code, level.Name, level.NameEn),
+            new OccupationDto(r.OccupationCode, r.OccupationName, r.WorkType),
+            Iso(r.IssueDate),
+            new IssuerDto(r.IssuerCode, issuer?.Name, issuer?.CurrentStatus(today), "/api/v1/organizations/" + r.IssuerCode),
+            r.Status,
+            r.RevokedOn is { } revoked ? Iso(revoked) : null,
+            r.RevocationReason,
+            r.ObtainedBy,
+            r.TermFrom is { } from && r.TermTo is { } to ? new AppointmentTermDto(Iso(from), Iso(to), from <= today && today <= to) : null,
+            r.ReviewState,
+            r.NameMasked,
+            idMatched ? r.IdMasked : null);
+    }
+
+    public static string StatusName(CheckStatus status) => status switch
+    {
+        CheckStatus.Pass => "pass",
+        CheckStatus.Fail => "fail",
+        CheckStatus.NotApplicable => "not_applicable",
+        _ => "unknown",
+    };
+
+    public static string OutcomeName(Outcome outcome) => outcome switch
+    {
+        Outcome.Valid => "VALID",
+        Outcome.Invalid => "INVALID",
+        _ => "UNKNOWN",
+    };
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

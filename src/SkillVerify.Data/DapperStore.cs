@@ -1,0 +1,265 @@
+using System.Data.Common;
+using Dapper;
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Data;
+
+/// <summary>The store over any <see cref="SqlDialect"/>: the same queries, column lists and mapping for every engine.</summary>
+public sealed class DapperStore : ISkillVerifyStore
+{
+    private readonly SqlDialect dialect;
+    private readonly TimeProvider time;
+    private readonly int commandTimeout;
+
+    public DapperStore(SqlDialect dialect, TimeProvider time, int commandTimeoutSeconds = 5)
+    {
+        TypeHandlers.Register();
+        this.dialect = dialect;
+        this.time = time;
+        commandTimeout = commandTimeoutSeconds;
+    }
+
+    public string Provider => dialect.Name;
+
+    public SqlDialect Dialect => dialect;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        if (dialect is SqliteDialect)
+        {
+            // WAL lets readers run while an import writes; it persists in the file.
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
+        }
+        await connection.ExecuteAsync(dialect.JournalDdl);
+        var applied = (await connection.QueryAsync<string>("SELECT script FROM schema_migrations")).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, sql) in dialect.MigrationScripts())
+        {
+            if (applied.Contains(name))
+            {
+                continue;
+            }
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var statement in dialect.SplitStatements(sql))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
+            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO schema_migrations (script, applied_at) VALUES (@name, @at)",
+                new { name, at = time.GetUtcNow().ToString("O") }, transaction, cancellationToken: cancellationToken));
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<bool> CanConnectAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", commandTimeout: commandTimeout, cancellationToken: cancellationToken)) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    public async Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            SELECT code, issuer_code, level_code, issue_date, occupation_code, occupation_name, work_type,
+                   name_hash, name_masked, id_hash, id_masked, obtained_by, status, revoked_on, revocation_reason,
+                   term_from, term_to, review_state, updated_at
+            FROM certificates
+            WHERE code = @code
+            """;
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CertificateRow>(Command(sql, new { code }, cancellationToken));
+        return row?.ToRecord();
+    }
+
+    public async Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            SELECT code, type, name, province, parent_code, address, contact, registered_from, registered_to, updated_at
+            FROM organizations WHERE code = @code;
+            SELECT status, effective_date, reason
+            FROM organization_status_events WHERE organization_code = @code ORDER BY effective_date, status;
+            SELECT occupation_code, occupation_name, work_type, levels, valid_from, valid_to
+            FROM organization_scopes WHERE organization_code = @code ORDER BY occupation_code, work_type, valid_from;
+            SELECT alias, level_code
+            FROM organization_aliases WHERE organization_code = @code ORDER BY alias;
+            SELECT published_on, result, note
+            FROM organization_quality_results WHERE organization_code = @code ORDER BY published_on;
+            """;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var grid = await connection.QueryMultipleAsync(Command(sql, new { code = organizationCode }, cancellationToken));
+        var org = await grid.ReadSingleOrDefaultAsync<OrganizationRow>();
+        if (org is null)
+        {
+            return null;
+        }
+        var events = (await grid.ReadAsync<StatusEventRow>()).Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason)).ToList();
+        var scope = (await grid.ReadAsync<ScopeRow>())
+            .Select(s => new ScopeEntry(s.OccupationCode, s.OccupationName, s.WorkType.Length == 0 ? null : s.WorkType, s.Levels, s.ValidFrom, s.ValidTo)).ToList();
+        var aliases = (await grid.ReadAsync<AliasRow>()).Select(a => new OrganizationAlias(a.Alias, a.LevelCode[0])).ToList();
+        var quality = (await grid.ReadAsync<QualityRow>()).Select(q => new QualityResult(q.PublishedOn, q.Result, q.Note)).ToList();
+        return new OrganizationRecord(org.Code, org.Type[0], org.Name, org.Province, org.ParentCode, org.Address, org.Contact,
+            org.RegisteredFrom, org.RegisteredTo, events, scope, aliases, quality, org.UpdatedAt);
+    }
+
+    public async Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default)
+    {
+        var where = new List<string>();
+        var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
+        if (query.Province is not null) { where.Add("o.province = @Province"); }
+        if (query.Type is not null) { where.Add("o.type = @Type"); }
+        if (text is not null) { where.Add($"(o.name LIKE {dialect.Concat("'%'", "@Text", "'%'")} OR o.code LIKE {dialect.Concat("@Text", "'%'")})"); }
+        if (query.Occupation is not null)
+        {
+            where.Add("EXISTS (SELECT 1 FROM organization_scopes s WHERE s.organization_code = o.code AND s.occupation_code = @Occupation)");
+        }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        var sql = $"""
+            SELECT COUNT(*) FROM organizations o {filter};
+            SELECT o.code, o.type, o.name, o.province, o.parent_code, o.registered_from, o.registered_to
+            FROM organizations o {filter}
+            ORDER BY o.code
+            {dialect.Page};
+            """;
+        var parameters = new
+        {
+            query.Province,
+            Type = query.Type?.ToString(),
+            Text = text is null ? null : EscapeLike(text),
+            query.Occupation,
+            Skip = (query.Page - 1) * query.PageSize,
+            Take = query.PageSize,
+        };
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var grid = await connection.QueryMultipleAsync(Command(sql, parameters, cancellationToken));
+        var total = await grid.ReadSingleAsync<long>();
+        var items = (await grid.ReadAsync<(string Code, string Type, string Name, string Province, string? ParentCode, DateOnly RegisteredFrom, DateOnly? RegisteredTo)>())
+            .Select(r => new OrganizationSummary(r.Code, r.Type[0], r.Name, r.Province, r.ParentCode, r.RegisteredFrom, r.RegisteredTo))
+            .ToList();
+        return new OrganizationPage(items, query.Page, query.PageSize, total);
+    }
+
+    public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        const string sql = "SELECT version, updated_at FROM registry_snapshot WHERE id = 1";
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleAsync<SnapshotRow>(Command(sql, null, cancellationToken));
+        return new RegistrySnapshot(row.Version, row.UpdatedAt);
+    }
+
+    public async Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM certificates", null, cancellationToken));
+    }
+
+    public async Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default)
+    {
+        const string sql = """
+            UPDATE certificates
+            SET status = 'revoked', revoked_on = @effectiveDate, revocation_reason = @reason, updated_at = @now
+            WHERE code = @code
+            """;
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.ExecuteAsync(Command(sql, new { code, effectiveDate, reason, now = time.GetUtcNow() }, cancellationToken));
+        return rows > 0;
+    }
+
+    public async Task<bool> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM organizations WHERE code = @organizationCode", new { organizationCode }, transaction, commandTimeout, cancellationToken: cancellationToken));
+        if (exists == 0)
+        {
+            return false;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent,
+            new { OrganizationCode = organizationCode, statusEvent.EffectiveDate, statusEvent.Status, statusEvent.Reason }, transaction, commandTimeout, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE organizations SET updated_at = @now WHERE code = @organizationCode", new { organizationCode, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
+        await BumpSnapshotAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task UpsertOrganizationsAsync(IReadOnlyList<OrganizationRecord> organizations, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var o in organizations)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertOrganization, new
+            {
+                o.Code, Type = o.Type.ToString(), o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo, o.UpdatedAt,
+            }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            foreach (var e in o.StatusHistory)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent,
+                    new { OrganizationCode = o.Code, e.EffectiveDate, e.Status, e.Reason }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            }
+            foreach (var s in o.Scope)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertScope, new
+                {
+                    OrganizationCode = o.Code, s.OccupationCode, s.OccupationName, WorkType = s.WorkType ?? "", s.Levels, s.ValidFrom, s.ValidTo,
+                }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            }
+            foreach (var a in o.Aliases)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertAlias,
+                    new { OrganizationCode = o.Code, a.Alias, LevelCode = a.LevelCode.ToString() }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            }
+            foreach (var q in o.QualityResults)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertQualityResult,
+                    new { OrganizationCode = o.Code, q.PublishedOn, q.Result, q.Note }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            }
+        }
+        await BumpSnapshotAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task UpsertCertificatesAsync(IReadOnlyList<CertificateRecord> certificates, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var c in certificates)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertCertificate, CertificateRow.Parameters(c), transaction, commandTimeout, cancellationToken: cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task BumpSnapshotAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE registry_snapshot SET version = version + 1, updated_at = @now WHERE id = 1",
+            new { now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = dialect.CreateConnection();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
+        new(sql, parameters, commandTimeout: commandTimeout, cancellationToken: cancellationToken);
+
+    private static string EscapeLike(string text) => text.Replace("[", "").Replace("%", "").Replace("_", "");
+}

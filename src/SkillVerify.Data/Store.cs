@@ -1,0 +1,45 @@
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Data;
+
+/// <summary>One store interface over every engine (SQLite, SQL Server, PostgreSQL).</summary>
+public interface ISkillVerifyStore
+{
+    string Provider { get; }
+
+    /// <summary>Applies the schema scripts not yet applied, idempotently.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    Task<bool> CanConnectAsync(CancellationToken cancellationToken = default);
+
+    Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default);
+
+    Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default);
+
+    Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default);
+
+    Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default);
+
+    Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a certificate revoked (撤销). False when no such certificate exists.</summary>
+    Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a registry status change of an organization. False when no such organization exists.</summary>
+    Task<bool> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or updates organizations with their history, scope, aliases and quality results; bumps the registry snapshot.</summary>
+    Task UpsertOrganizationsAsync(IReadOnlyList<OrganizationRecord> organizations, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or updates certificates by code, in one transaction.</summary>
+    Task UpsertCertificatesAsync(IReadOnlyList<CertificateRecord> certificates, CancellationToken cancellationToken = default);
+}
+
+public sealed record OrganizationQuery(string? Province, char? Type, string? Text, string? Occupation, int Page, int PageSize);
+
+public sealed record OrganizationSummary(string Code, char Type, string Name, string Province, string? ParentCode, DateOnly RegisteredFrom, DateOnly? RegisteredTo);
+
+public sealed record OrganizationPage(IReadOnlyList<OrganizationSummary> Items, int Page, int PageSize, long Total);
+
+/// <summary>The version of the registry data, bumped on every registry change.</summary>
+public sealed record RegistrySnapshot(long Version, DateTimeOffset UpdatedAt);

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace SkillVerify.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The service on its embedded default (a real SQLite file in a fresh temporary folder, the demo
+/// dataset), one per test class or test. Extra settings override the defaults.
+/// </summary>
+public class SkillVerifyFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> settings;
+
+    public SkillVerifyFactory(IDictionary<string, string?>? settings = null)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "skillverify-tests", Guid.NewGuid().ToString("N"));
+        this.settings = new Dictionary<string, string?>
+        {
+            ["Database:DataDirectory"] = DataDirectory,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            this.settings[key] = value;
+        }
+    }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a finishing request; the temp folder is cleaned by the OS.
+        }
+    }
+}
