@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Registry;
+using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
 // L1 in-process cache for records.
 builder.AddCaching();
+// Admin / issuing-body API keys (X-Api-Key).
+builder.AddAdminKeys();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 
