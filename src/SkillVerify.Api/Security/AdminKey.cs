@@ -67,12 +67,12 @@ public static class AdminKeyExtensions
         builder.AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
-            if (request.Query.ContainsKey("apiKey") || request.Query.ContainsKey("api_key") || request.Query.ContainsKey(Header))
+            if (request.Query.ContainsKey("apiKey") || request.Query.ContainsKey("api_key") || request.Query.ContainsKey(AdminKeys.Header))
             {
                 return Problems.BadRequest("auth.key_in_query", "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header.");
             }
             var keys = context.HttpContext.RequestServices.GetRequiredService<AdminKeys>();
-            if (!keys.IsValid(request.Headers[Header].ToString()))
+            if (!keys.IsValid(request.Headers[AdminKeys.Header].ToString()))
             {
                 return Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized.", "auth.admin_key_required",
                     "需要有效的管理员 API 密钥（X-Api-Key 请求头）。", "A valid admin API key is required in the X-Api-Key header.", null);
