@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using SkillVerify.Api.Admin;
+using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
@@ -9,10 +11,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
 builder.AddStorage();
-// L1 in-process cache for records.
+// Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
 builder.AddCaching();
 // Admin / issuing-body API keys (X-Api-Key).
 builder.AddAdminKeys();
+builder.AddAdmin();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 
@@ -21,10 +24,13 @@ var app = builder.Build();
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
+app.UseOutputCache();
 
 app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
+app.MapAdmin();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -19,7 +20,8 @@ public static class VerificationApi
 
         group.MapGet("/codes/{code}", Decode)
             .WithName("DecodeCode")
-            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.");
+            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.")
+            .CacheOutput(OutputCachePolicies.Static);
 
         group.MapPost("/verifications", Verify)
             .WithName("Verify")
