@@ -28,9 +28,10 @@ public sealed class CacheInvalidationListener(
             {
                 await redis.GetSubscriber().UnsubscribeAsync(publisher.Channel).WaitAsync(TimeSpan.FromSeconds(1), cancellationToken);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+            catch (Exception ex)
             {
-                // Shutting down: the server drops the subscription with the connection.
+                // Shutting down: the server drops the subscription with the connection anyway.
+                logger.LogDebug("Unsubscribing at shutdown failed: {Error}", ex.GetType().Name);
             }
         }
     }
