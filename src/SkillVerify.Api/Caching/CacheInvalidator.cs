@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Caching.Hybrid;
 using SkillVerify.Data.Caching;
 
 namespace SkillVerify.Api.Caching;
@@ -8,9 +9,15 @@ namespace SkillVerify.Api.Caching;
 /// on every other instance (each one evicts on receipt, see <see cref="CacheInvalidationListener"/>).
 /// </summary>
 public sealed class CacheInvalidator(
-    BoundedMemoryCache local, NotFoundCache notFound, IOutputCacheStore outputCache, ILogger<CacheInvalidator> logger,
+    BoundedMemoryCache local, NotFoundCache notFound, IOutputCacheStore outputCache, HybridCache records, ILogger<CacheInvalidator> logger,
     CacheInvalidationPublisher? publisher, TimeSpan publishTimeout)
 {
+    /// <summary>
+    /// A read that began before the write committed may finish after the eviction and put the old record
+    /// back (in L1, and in Redis): the keys are evicted once more after this delay.
+    /// </summary>
+    public static readonly TimeSpan SecondPassDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>Evicts locally and publishes. False when the other instances could not be told (Redis down): they catch up within <see cref="CacheOptions.LocalSeconds"/>.</summary>
     public async Task<bool> InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
@@ -49,10 +56,25 @@ public sealed class CacheInvalidator(
                 local.Remove(key);
                 notFound.Remove(key);
             }
+            _ = EvictAgainAsync(invalidation);
         }
         if (invalidation.Everything || invalidation.OrganizationCodes.Count > 0)
         {
             await outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, cancellationToken);
+        }
+    }
+
+    private async Task EvictAgainAsync(CacheInvalidation invalidation)
+    {
+        try
+        {
+            await Task.Delay(SecondPassDelay);
+            // HybridCache's RemoveAsync drops L1 and the Redis copy (through the circuit: never stalls).
+            await records.RemoveAsync(invalidation.Keys());
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("The second eviction pass failed: {Error}", ex.GetType().Name);
         }
     }
 }

@@ -47,7 +47,7 @@ public static class CachingExtensions
         }
         services.AddSingleton(sp => new CacheInvalidator(
             sp.GetRequiredService<BoundedMemoryCache>(), sp.GetRequiredService<NotFoundCache>(), sp.GetRequiredService<IOutputCacheStore>(),
-            sp.GetRequiredService<ILogger<CacheInvalidator>>(), sp.GetService<CacheInvalidationPublisher>(),
+            sp.GetRequiredService<HybridCache>(), sp.GetRequiredService<ILogger<CacheInvalidator>>(), sp.GetService<CacheInvalidationPublisher>(),
             TimeSpan.FromMilliseconds(4 * sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisOperationTimeoutMs)));
         return builder;
     }
@@ -100,7 +100,16 @@ public static class CachingExtensions
     /// </summary>
     private static ConnectionMultiplexer Connect(string connectionString, CacheOptions options)
     {
-        var config = ConfigurationOptions.Parse(connectionString);
+        ConfigurationOptions config;
+        try
+        {
+            config = ConfigurationOptions.Parse(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OptionsValidationException("Redis", typeof(CacheOptions),
+                [$"ConnectionStrings:Redis (ConnectionStrings__Redis) is not a valid Redis connection string ({ex.Message}); for example 127.0.0.1:6379."]);
+        }
         config.AbortOnConnectFail = false;
         config.ConnectTimeout = options.RedisConnectTimeoutMs;
         config.SyncTimeout = options.RedisOperationTimeoutMs;
