@@ -31,7 +31,7 @@ public sealed class CacheInvalidator(
             await publisher.PublishAsync(invalidation, cancellationToken).WaitAsync(publishTimeout, cancellationToken);
             return true;
         }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Could not publish a cache invalidation ({Error}); other instances see the change within their local cache lifetime.", ex.GetType().Name);
             return false;

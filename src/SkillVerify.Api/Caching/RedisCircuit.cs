@@ -53,8 +53,9 @@ public sealed class RedisCircuit(IConnectionMultiplexer redis, IOptions<CacheOpt
         {
             throw;
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        catch (Exception ex)
         {
+            // Whatever Redis (or its client) throws, the cache must not turn it into an error answer.
             if (Interlocked.Increment(ref consecutiveFailures) == FailuresToOpen || probe)
             {
                 logger.LogWarning("Redis failing ({Error}): bypassed for {Break} ms, answering from the database.", ex.GetType().Name, breakDuration.TotalMilliseconds);

@@ -12,14 +12,39 @@ namespace SkillVerify.Data.Caching;
 /// Call it after the database write has committed. Order matters: L2 first, then the message, so an
 /// instance that evicts on receipt cannot refill its L1 from a stale L2 copy.
 /// </remarks>
-public sealed class CacheInvalidationPublisher(IConnectionMultiplexer redis, string keyPrefix = CacheKeys.DefaultPrefix)
+public sealed class CacheInvalidationPublisher(IConnectionMultiplexer redis, string keyPrefix = CacheKeys.DefaultPrefix) : IAsyncDisposable
 {
+    private bool ownsConnection;
+
     /// <summary>Keys per channel message and per DEL: large imports are split, never one huge message.</summary>
     public const int BatchSize = 500;
 
     public string KeyPrefix => keyPrefix;
 
     public RedisChannel Channel { get; } = RedisChannel.Literal(CacheKeys.Channel(keyPrefix));
+
+    /// <summary>
+    /// For a one-off writer such as the import CLI: connects with short timeouts and fails at once when Redis
+    /// cannot be reached. Disposing the publisher closes the connection.
+    /// </summary>
+    public static async Task<CacheInvalidationPublisher> ConnectAsync(string redisConnectionString, string keyPrefix = CacheKeys.DefaultPrefix)
+    {
+        var options = ConfigurationOptions.Parse(redisConnectionString);
+        options.ConnectTimeout = 2000;
+        options.SyncTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        options.AbortOnConnectFail = true;
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        return new CacheInvalidationPublisher(connection, keyPrefix) { ownsConnection = true };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (ownsConnection)
+        {
+            await redis.DisposeAsync();
+        }
+    }
 
     /// <summary>Deletes the L2 copies and publishes the invalidation. Throws when Redis cannot be reached (the caller decides whether that matters).</summary>
     public async Task PublishAsync(CacheInvalidation invalidation, CancellationToken cancellationToken = default)

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SkillVerify.Data;
+using SkillVerify.Data.Caching;
 using SkillVerify.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SkillVerify.IntegrationTests.Caching.CacheTestClient;
@@ -91,12 +93,61 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("VALID", await OutcomeAsync(clients[1], "Y001111000001241000001", "李建国"));
     }
 
+    [Fact]
+    public async Task ImportByAnotherProcessIsSeenByEveryInstance()
+    {
+        var clients = await StartInstancesAsync(2);
+        const string imported = "Y000044030006233000124";
+        const string other = "Y001111000001241000001";
+        foreach (var client in clients)
+        {
+            // Cached on every instance: a "not found", and two VALID records.
+            Assert.Equal("INVALID", await OutcomeAsync(client, imported, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, other, "李建国"));
+        }
+
+        // What the import CLI does: write through its own store, then publish with the shared publisher.
+        var store = new DapperStore(new SqliteDialect($"Data Source={Path.Combine(folder, "skillverify.db")}"), TimeProvider.System);
+        var record = await store.FindCertificateAsync(ValidCode);
+        await store.UpsertCertificatesAsync([record! with { Code = imported, UpdatedAt = DateTimeOffset.UtcNow }]);
+        await store.RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        {
+            await publisher.PublishAsync(CacheInvalidation.ForCertificates(imported, ValidCode));
+        }
+        var clock = Stopwatch.StartNew();
+        foreach (var client in clients)
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, imported, ValidName) == "VALID", clock);
+            await EventuallyAsync(async () => await OutcomeAsync(client, ValidCode, ValidName) == "INVALID", clock);
+        }
+        output.WriteLine($"Every instance answered from the imported data {clock.ElapsedMilliseconds} ms after the publish.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The import was seen only after {clock.ElapsedMilliseconds} ms.");
+
+        // A bulk import publishes "everything changed".
+        await store.RevokeCertificateAsync(other, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        {
+            await publisher.PublishAsync(CacheInvalidation.All);
+        }
+        clock.Restart();
+        foreach (var client in clients)
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, other, "李建国") == "INVALID", clock);
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The bulk import was seen only after {clock.ElapsedMilliseconds} ms.");
+    }
+
     private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+
+    private string? redis;
+    private string? prefix;
 
     private async Task<List<HttpClient>> StartInstancesAsync(int count)
     {
-        var redis = await CacheFactory.SharedRedisAsync();
-        var prefix = CacheFactory.NewPrefix();
+        redis = await CacheFactory.SharedRedisAsync();
+        prefix = CacheFactory.NewPrefix();
         var database = Path.Combine(folder, "skillverify.db");
         var clients = new List<HttpClient>();
         for (var i = 0; i < count; i++)
