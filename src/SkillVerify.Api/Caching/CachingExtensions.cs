@@ -22,7 +22,10 @@ public static class CachingExtensions
     public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.Section).ValidateDataAnnotations()
+            .Validate<IConfiguration>((_, configuration) => IsValidRedis(configuration.GetConnectionString(CacheOptions.RedisConnectionStringName)),
+                "ConnectionStrings:Redis (ConnectionStrings__Redis) is not a valid Redis connection string; for example 127.0.0.1:6379.")
+            .ValidateOnStart();
 
         // Registered before AddHybridCache, whose AddMemoryCache only adds one when none is there.
         services.AddSingleton(sp => new BoundedMemoryCache(sp.GetRequiredService<IOptions<CacheOptions>>().Value.MaxLocalEntries));
@@ -87,6 +90,22 @@ public static class CachingExtensions
 
         services.AddHostedService<CacheInvalidationListener>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
+    }
+
+    private static bool IsValidRedis(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return true;
+        }
+        try
+        {
+            return ConfigurationOptions.Parse(connectionString).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static object Create(ServiceDescriptor descriptor, IServiceProvider sp) =>

@@ -15,6 +15,9 @@ public class StartupTests
     [InlineData("Codes__FirstYear", "2030", "Codes:FirstYear")]
     [InlineData("Admin__ApiKeys__0", "short", "Admin:ApiKeys")]
     [InlineData("Privacy__HashKey", "not-base64!", "Privacy:HashKey")]
+    [InlineData("ConnectionStrings__Redis", "foo=bar", "ConnectionStrings:Redis")]
+    [InlineData("Cache__RedisOperationTimeoutMs", "5", "Cache:RedisOperationTimeoutMs")]
+    [InlineData("Cache__KeyPrefix", "bad prefix*", "Cache:KeyPrefix")]
     public async Task AWrongSettingStopsTheServiceNamingTheSetting(string key, string value, string named)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [key] = value });
