@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Caching;
+using SkillVerify.Data.Caching;
 using SkillVerify.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SkillVerify.IntegrationTests.Caching.CacheTestClient;
@@ -51,6 +52,21 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         }
         output.WriteLine($"Ready went from Degraded to Healthy {clock.ElapsedMilliseconds} ms after Redis came up.");
         await AssertCachesInRedisAsync(factory, client, redis.Address, prefix, "Y001111000001241000001", "李建国", clock);
+
+        // It also listens for invalidations now: a write published by another process evicts the cached answer.
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        await factory.Services.GetRequiredService<SkillVerify.Data.ISkillVerifyStore>().RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "撤销");
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis.Address, prefix))
+        {
+            await publisher.PublishAsync(CacheInvalidation.ForCertificates(ValidCode));
+        }
+        clock.Restart();
+        while (await OutcomeAsync(client, ValidCode, ValidName) != "INVALID")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "An invalidation published after Redis came up was not received within 1 s.");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]
