@@ -13,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddStorage();
 // Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
 builder.AddCaching();
-// Admin / issuing-body API keys (X-Api-Key).
+// Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
 builder.AddAdminKeys();
 builder.AddAdmin();
 // JSON with source generation, problem details with stable codes, OpenAPI.
