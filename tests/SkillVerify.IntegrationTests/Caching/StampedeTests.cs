@@ -103,5 +103,35 @@ public sealed class StampedeTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(local.Count, 1, 300);
         // Only real records reach Redis: the snapshot, the demo issuer and its certificate.
         Assert.InRange(keys, 1, 10);
+
+        // 1,000 real certificates (the synthetic part of the demo data): L1 fills up to its bound and no further.
+        List<string> real = [];
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "skillverify.db")};Mode=ReadOnly"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT code FROM certificates ORDER BY code LIMIT 1000";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                real.Add(reader.GetString(0));
+            }
+        }
+        Assert.Equal(1000, real.Count);
+        await Task.WhenAll(real.Select(async code =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                var (status, _, _) = await VerifyAsync(client, code, "某人");
+                Assert.Equal(HttpStatusCode.OK, status);
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+        output.WriteLine($"After 1,000 real certificates: L1 {local.Count}/300.");
+        Assert.InRange(local.Count, 100, 300);
     }
 }
