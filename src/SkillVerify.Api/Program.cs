@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
+using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +15,8 @@ builder.AddStorage();
 builder.AddCaching();
 // Admin / issuing-body API keys (X-Api-Key).
 builder.AddAdminKeys();
+// QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
+builder.AddQr();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 
@@ -25,6 +29,8 @@ app.UseStatusCodePages();
 app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
+app.MapSigningKeys();
+app.MapQr();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
