@@ -9,6 +9,7 @@ using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 using SkillVerify.Domain.Codes;
+using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Api.Qr;
@@ -38,15 +39,23 @@ public static partial class QrApi
     {
         var images = app.MapGroup("/api/v1/certificates").WithTags("QR codes").RequireAdminKey();
 
-        images.MapGet("/{code}/qr.png", (string code, string? form, string? scale, string? ecc, HttpContext context, CancellationToken ct) =>
-                RenderAsync(code, form, scale, ecc, svg: false, context, ct))
+        images.MapGet("/{code}/qr.png", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: false, ct))
             .WithName("GetQrPng")
-            .WithSummary("The certificate's QR code as PNG: its verification link with token, or with form=signed the offline-verifiable signed payload.");
+            .WithSummary("The certificate's QR code as PNG: its verification link with token, or with form=signed the offline-verifiable signed payload.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
-        images.MapGet("/{code}/qr.svg", (string code, string? form, string? scale, string? ecc, HttpContext context, CancellationToken ct) =>
-                RenderAsync(code, form, scale, ecc, svg: true, context, ct))
+        images.MapGet("/{code}/qr.svg", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: true, ct))
             .WithName("GetQrSvg")
-            .WithSummary("The certificate's QR code as SVG (same parameters as qr.png).");
+            .WithSummary("The certificate's QR code as SVG (same parameters as qr.png).")
+            .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         var scans = app.MapGroup("/api/v1").WithTags("QR codes");
         scans.MapPost("/scans", ScanAsync)
@@ -60,9 +69,15 @@ public static partial class QrApi
         return images;
     }
 
-    private static async Task<IResult> RenderAsync(string code, string? form, string? scale, string? ecc, bool svg, HttpContext context, CancellationToken cancellationToken)
+    /// <param name="Scale">Pixels per module, <see cref="MinScale"/>–<see cref="MaxScale"/>.</param>
+    /// <param name="Ecc">Error correction level: L, M (default), Q or H.</param>
+    /// <param name="Form">url (default): the verification link with its token; signed: the offline-verifiable payload.</param>
+    internal readonly record struct QrImageRequest(string Code, string? Form, string? Scale, string? Ecc, HttpContext Context,
+        VerificationService Verification, QrTokens Tokens, QrLinks Links, SigningKeys Keys, TimeProvider Time);
+
+    private static async Task<IResult> RenderAsync(QrImageRequest request, bool svg, CancellationToken cancellationToken)
     {
-        var services = context.RequestServices;
+        var (code, form, scale, ecc, context) = (request.Code, request.Form, request.Scale, request.Ecc, request.Context);
         if (!TryParseScale(scale, out var pixelsPerModule))
         {
             return Problems.BadRequest("qr.scale", $"参数 scale（每个模块的像素数）应为{MinScale}到{MaxScale}之间的整数。", $"The scale parameter (pixels per module) must be a whole number from {MinScale} to {MaxScale}.");
@@ -91,7 +106,7 @@ public static partial class QrApi
             return Problems.BadRequest("qr.legacy_code", "二维码只为职业技能等级证书生成，不为旧版职业资格证书生成。", "QR codes are issued for skill-level certificates only, not old qualification certificates.");
         }
         var canonical = certificateCode.Value;
-        var answer = await services.GetRequiredService<VerificationService>().VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
+        var answer = await request.Verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
         if (answer.Certificate is not { } certificate)
         {
             return Problems.NotFound("certificate.not_found", $"没有编号为 {canonical} 的证书记录。", $"There is no certificate record with code {canonical}.");
@@ -100,8 +115,7 @@ public static partial class QrApi
         string payload;
         if (signed == true)
         {
-            var keys = services.GetRequiredService<SigningKeys>();
-            if (keys.Active is not { } key)
+            if (request.Keys.Active is not { } key)
             {
                 return NotConfigured("Signing:Keys");
             }
@@ -111,7 +125,7 @@ public static partial class QrApi
                 return Problems.Create(StatusCodes.Status409Conflict, "Conflict.", "qr.certificate_not_valid",
                     "证书当前核验结果不是“有效”，不能生成可离线核验的签名二维码。", "The certificate does not verify as VALID now, so no offline-verifiable signed QR is issued for it.", null);
             }
-            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var now = request.Time.GetUtcNow();
             var claims = new OfflineClaims(certificate.Code, certificate.Level.Code, certificate.Level.Name, certificate.Occupation.Code, certificate.Occupation.Name,
                 certificate.Issuer.Code, certificate.Issuer.Name ?? "", certificate.IssueDate, certificate.HolderNameMasked, key.KeyId,
                 DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()));
@@ -119,12 +133,12 @@ public static partial class QrApi
         }
         else
         {
-            var tokens = services.GetRequiredService<QrTokens>();
+            var tokens = request.Tokens;
             if (!tokens.Enabled)
             {
                 return NotConfigured("Qr:TokenKeys");
             }
-            if (services.GetRequiredService<QrLinks>().BaseUrl(context.Request) is not { } baseUrl)
+            if (request.Links.BaseUrl(context.Request) is not { } baseUrl)
             {
                 return NotConfigured("Qr:PublicBaseUrl");
             }
@@ -146,10 +160,9 @@ public static partial class QrApi
             // The image carries a token (a capability) or a masked name: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Headers[PayloadHeader] = payload;
-            var name = $"{canonical}{(signed == true ? "-signed" : "")}";
             return svg
                 ? TypedResults.Text(new SvgQRCode(data).GetGraphic(pixelsPerModule), "image/svg+xml")
-                : TypedResults.File(new PngByteQRCode(data).GetGraphic(pixelsPerModule), "image/png", name + ".png");
+                : TypedResults.File(new PngByteQRCode(data).GetGraphic(pixelsPerModule), "image/png");
         }
     }
 
@@ -197,9 +210,9 @@ public static partial class QrApi
         {
             return Problems.BadRequest("scan.payload_too_long", $"扫码内容最多{SignedPayload.MaxTextLength}个字符。", $"The scanned content is limited to {SignedPayload.MaxTextLength} characters.");
         }
-        if (request.HolderName is { Length: > Domain.Privacy.HolderNormalization.MaxNameLength })
+        if (request.HolderName is { Length: > HolderNormalization.MaxNameLength })
         {
-            return Problems.BadRequest("request.holder_name_too_long", $"持证人姓名（holderName）最多{Domain.Privacy.HolderNormalization.MaxNameLength}个字符。", $"The holder name (holderName) is limited to {Domain.Privacy.HolderNormalization.MaxNameLength} characters.");
+            return Problems.BadRequest("request.holder_name_too_long", $"持证人姓名（holderName）最多{HolderNormalization.MaxNameLength}个字符。", $"The holder name (holderName) is limited to {HolderNormalization.MaxNameLength} characters.");
         }
 
         var warnings = new List<ScanWarningDto>();
