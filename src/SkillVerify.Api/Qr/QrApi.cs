@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using QRCoder;
@@ -72,7 +73,12 @@ public static partial class QrApi
     /// <param name="Scale">Pixels per module, <see cref="MinScale"/>–<see cref="MaxScale"/>.</param>
     /// <param name="Ecc">Error correction level: L, M (default), Q or H.</param>
     /// <param name="Form">url (default): the verification link with its token; signed: the offline-verifiable payload.</param>
-    internal readonly record struct QrImageRequest(string Code, string? Form, string? Scale, string? Ecc, HttpContext Context,
+    internal readonly record struct QrImageRequest(
+        [FromRoute(Name = "code")] string Code,
+        [FromQuery(Name = "form")] string? Form,
+        [FromQuery(Name = "scale")] string? Scale,
+        [FromQuery(Name = "ecc")] string? Ecc,
+        HttpContext Context,
         VerificationService Verification, QrTokens Tokens, QrLinks Links, SigningKeys Keys, TimeProvider Time);
 
     private static async Task<IResult> RenderAsync(QrImageRequest request, bool svg, CancellationToken cancellationToken)
@@ -106,6 +112,20 @@ public static partial class QrApi
             return Problems.BadRequest("qr.legacy_code", "二维码只为职业技能等级证书生成，不为旧版职业资格证书生成。", "QR codes are issued for skill-level certificates only, not old qualification certificates.");
         }
         var canonical = certificateCode.Value;
+        // Settings first: a missing one is the same answer for every code.
+        string? baseUrl = null;
+        if (signed == true && request.Keys.Active is null)
+        {
+            return NotConfigured("Signing:Keys");
+        }
+        if (signed == false && !request.Tokens.Enabled)
+        {
+            return NotConfigured("Qr:TokenKeys");
+        }
+        if (signed == false && (baseUrl = request.Links.BaseUrl(context.Request)) is null)
+        {
+            return NotConfigured("Qr:PublicBaseUrl");
+        }
         var answer = await request.Verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
         if (answer.Certificate is not { } certificate)
         {
@@ -115,34 +135,21 @@ public static partial class QrApi
         string payload;
         if (signed == true)
         {
-            if (request.Keys.Active is not { } key)
-            {
-                return NotConfigured("Signing:Keys");
-            }
             if (answer.Outcome != "VALID")
             {
                 // An offline QR would keep saying "genuine" without network: never issue one for a certificate that is not VALID now.
                 return Problems.Create(StatusCodes.Status409Conflict, "Conflict.", "qr.certificate_not_valid",
                     "证书当前核验结果不是“有效”，不能生成可离线核验的签名二维码。", "The certificate does not verify as VALID now, so no offline-verifiable signed QR is issued for it.", null);
             }
-            var now = request.Time.GetUtcNow();
+            var key = request.Keys.Active!;
             var claims = new OfflineClaims(certificate.Code, certificate.Level.Code, certificate.Level.Name, certificate.Occupation.Code, certificate.Occupation.Name,
                 certificate.Issuer.Code, certificate.Issuer.Name ?? "", certificate.IssueDate, certificate.HolderNameMasked, key.KeyId,
-                DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()));
+                DateTimeOffset.FromUnixTimeSeconds(request.Time.GetUtcNow().ToUnixTimeSeconds()));
             payload = SignedPayload.Create(claims, key);
         }
         else
         {
-            var tokens = request.Tokens;
-            if (!tokens.Enabled)
-            {
-                return NotConfigured("Qr:TokenKeys");
-            }
-            if (request.Links.BaseUrl(context.Request) is not { } baseUrl)
-            {
-                return NotConfigured("Qr:PublicBaseUrl");
-            }
-            payload = QrLinks.VerificationUrl(baseUrl, canonical, tokens.Issue(canonical));
+            payload = QrLinks.VerificationUrl(baseUrl!, canonical, request.Tokens.Issue(canonical));
         }
 
         QRCodeData data;

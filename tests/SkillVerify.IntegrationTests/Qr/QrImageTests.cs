@@ -107,3 +107,28 @@ public sealed class QrImageTests(QrImageTests.Service service) : IClassFixture<Q
         Assert.False(string.IsNullOrEmpty(body.GetProperty("messageZh").GetString()));
     }
 }
+
+/// <summary>Outside the embedded demo nothing is invented: without configured keys the QR features say which setting is missing.</summary>
+public sealed class QrWithoutSettingsTests
+{
+    private const string AdminKey = "an-admin-key-for-tests-0123456789abcdef";
+
+    [Fact]
+    public async Task WithoutKeysQrImagesNameTheMissingSettingAndTokensAuthorizeNothing()
+    {
+        using var factory = new SkillVerifyFactory(new Dictionary<string, string?>
+        {
+            ["Database:SeedDemoData"] = "false",
+            ["Admin:ApiKeys:0"] = AdminKey,
+        });
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add(SkillVerify.Api.Security.AdminKeys.Header, AdminKey);
+
+        await QrImageTests.AssertProblemAsync(await client.GetAsync($"/api/v1/certificates/{ValidCode}/qr.png"), HttpStatusCode.ServiceUnavailable, "qr.not_configured");
+        await QrImageTests.AssertProblemAsync(await client.GetAsync($"/api/v1/certificates/{ValidCode}/qr.svg?form=signed"), HttpStatusCode.ServiceUnavailable, "qr.not_configured");
+        Assert.Empty((await GetJwksAsync(client)).Keys);
+        var page = await client.GetStringAsync($"/v/{ValidCode}?t=demo.AAAAAAAAAAAAAAAA");
+        Assert.Contains("name=\"name\"", page);
+        Assert.DoesNotContain("data-state", page);
+    }
+}
