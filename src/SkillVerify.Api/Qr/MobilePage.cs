@@ -114,11 +114,12 @@ public static class MobilePage
         var name = form.GetValueOrDefault("name").ToString().Trim();
         var parse = CodeParser.Parse(code);
         var canonical = parse.Canonical ?? code;
-        if (name.Length == 0 || name.Length > HolderNormalization.MaxNameLength)
+        if (parse.Success && (name.Length == 0 || name.Length > HolderNormalization.MaxNameLength))
         {
             return Page(context, en, FormBody(context, parse, en, TokenState.Missing, nameMissing: true), SwitchHref(context, canonical, null, !en));
         }
-        var answer = await verification.VerifyAsync(code, name, null, Disclosure.Anonymous, cancellationToken);
+        // A code that does not parse is answered INVALID with its format error, whatever the name.
+        var answer = await verification.VerifyAsync(code, name.Length is > 0 and <= HolderNormalization.MaxNameLength ? name : null, null, Disclosure.Anonymous, cancellationToken);
         return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, null, !en));
     }
 

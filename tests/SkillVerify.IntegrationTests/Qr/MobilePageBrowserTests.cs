@@ -235,4 +235,17 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await AssertStateAsync(page, "INVALID", "无效");
         Assert.Contains("<img src=x><b>hi", await FieldAsync(page, "code"));
     }
+
+    [Fact]
+    public async Task SvgQrRenderedByTheBrowserReadsBackAsTheLink()
+    {
+        using var response = await phone.Server.RealClient(admin: true).GetAsync($"/api/v1/certificates/{ValidCode}/qr.svg?scale=6");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var payload = response.Headers.GetValues(Api.Qr.QrApi.PayloadHeader).Single();
+        var svg = Convert.ToBase64String(await response.Content.ReadAsByteArrayAsync());
+        var page = await phone.NewPageAsync();
+        await page.SetContentAsync($"<!DOCTYPE html><body style=\"margin:0;background:#fff\"><img id=\"qr\" style=\"padding:24px;background:#fff\" src=\"data:image/svg+xml;base64,{svg}\"></body>");
+        var png = await page.Locator("#qr").ScreenshotAsync();
+        Assert.Equal(payload, await ReadWithZbarAsync(png, "svg-rendered-by-chromium"));
+    }
 }
