@@ -3,7 +3,7 @@
 #   Redis      127.0.0.1:${SKILLVERIFY_TEST_REDIS_PORT:-6390}
 #   PostgreSQL 127.0.0.1:${SKILLVERIFY_TEST_PG_PORT:-5439}  (user postgres, trust auth, a fresh cluster)
 # Installs the Debian packages it needs when they are missing (run as root).
-# Usage: scripts/test-servers.sh start|stop|env
+# Usage: scripts/test-servers.sh start|stop|running|env
 set -euo pipefail
 
 REDIS_PORT=${SKILLVERIFY_TEST_REDIS_PORT:-6390}
@@ -69,9 +69,15 @@ env_lines() {
   echo "export SKILLVERIFY_TEST_STATE=$STATE"
 }
 
+running() {
+  command -v redis-cli >/dev/null && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 &&
+    [[ -n "$PG_BIN" ]] && "$PG_BIN/pg_isready" -h 127.0.0.1 -p "$PG_PORT" >/dev/null 2>&1
+}
+
 case "${1:-}" in
   start) start ;;
+  running) running ;;
   stop) stop ;;
   env) env_lines ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|running|env" >&2; exit 2 ;;
 esac

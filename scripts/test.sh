@@ -4,9 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/test-servers.sh start
+# Servers this run starts are stopped when it ends; servers already running (a developer's) are left alone.
+if scripts/test-servers.sh running; then
+  scripts/test-servers.sh start
+else
+  scripts/test-servers.sh start
+  trap 'scripts/test-servers.sh stop' EXIT
+fi
 eval "$(scripts/test-servers.sh env)"
-trap 'scripts/test-servers.sh stop' EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
@@ -19,9 +24,10 @@ rc=$?
 set -e
 # The per-test lines and each project's summary; the whole log stays in $log.
 grep -E "^\s+(Passed|Failed|Skipped) |^\s+(Error Message|Stack Trace):|Assert|Total tests|Passed!|Failed!|Test Run|error" "$log" | grep -v "^\s*Passed " || true
-passed=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE "Skipped: +[0-9]+" "$log" | awk '{s+=$2} END {print s+0}')
+count() { awk -v what="$1" '$1 == what":" && $2 ~ /^[0-9]+$/ {s += $2} END {print s + 0}' "$log"; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 echo "Full log: $log"
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((rc != 0 || failed != 0 || skipped != 0 || passed == 0)); then

@@ -50,6 +50,21 @@ public static class Problems
                 _ => "server.error",
             };
         }
+        if (!extensions.ContainsKey("messageZh"))
+        {
+            var (zh, en) = context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => ("没有这个地址。", "There is nothing at this address."),
+                StatusCodes.Status405MethodNotAllowed => ("此地址不支持该请求方法。", "This address does not accept this request method."),
+                StatusCodes.Status413PayloadTooLarge => ("请求体过大。", "The request body is too large."),
+                StatusCodes.Status415UnsupportedMediaType => ("请求体须为 JSON（Content-Type: application/json）。", "The request body must be JSON (Content-Type: application/json)."),
+                StatusCodes.Status429TooManyRequests => ("请求过于频繁，请稍后再试。", "Too many requests; try again later."),
+                int s and >= 400 and < 500 => ("请求不正确。", "The request is not valid."),
+                _ => ("服务内部错误。", "An internal error occurred."),
+            };
+            extensions["messageZh"] = zh;
+            extensions["messageEn"] = en;
+        }
         extensions.Remove("exception");
     }
 }

@@ -12,7 +12,15 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> settings;
 
-    public SkillVerifyFactory(IDictionary<string, string?>? settings = null)
+    public SkillVerifyFactory()
+        : this(null)
+    {
+    }
+
+    /// <summary>A factory with extra settings (xunit fixtures need a single public constructor).</summary>
+    public static SkillVerifyFactory With(IDictionary<string, string?> settings) => new(settings);
+
+    protected SkillVerifyFactory(IDictionary<string, string?>? settings)
     {
         DataDirectory = Path.Combine(Path.GetTempPath(), "skillverify-tests", Guid.NewGuid().ToString("N"));
         this.settings = new Dictionary<string, string?>

@@ -1,0 +1,285 @@
+using SkillVerify.Domain.Codes;
+using SkillVerify.Domain.Privacy;
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Domain.Tests;
+
+public class VerifierTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 24);
+    private static readonly HolderHasher Hasher = new(new byte[32]);
+    private static readonly CodeDecoder Decoder = new(CodeRuleSettings.Default, new FixedTime(Today));
+
+    private static OrganizationRecord Issuer(string code = "Y000044030006", IReadOnlyList<StatusEvent>? events = null, DateOnly? registeredTo = null,
+        IReadOnlyList<ScopeEntry>? scope = null, string province = "44") => new(
+        code, code[0], "测试机构", province, null, null, null, new DateOnly(2020, 1, 1), registeredTo,
+        events ?? [new StatusEvent(OrganizationStatus.Registered, new DateOnly(2020, 1, 1), null)],
+        scope ?? [new ScopeEntry("6-31-01-03", "电工", null, "X54321TS", new DateOnly(2020, 1, 1), null)],
+        [], [], DateTimeOffset.UnixEpoch);
+
+    private static CertificateRecord Record(string code = "Y000044030006233000123", DateOnly? issued = null, string occupation = "6-31-01-03",
+        string status = CertificateStatus.Active, DateOnly? termFrom = null, DateOnly? termTo = null, string review = ReviewState.NotRequired, string? id = null) => new(
+        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 6, 15), occupation, "电工", null,
+        Hasher.HashName("王小明"), "王*明", id is null ? null : Hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
+        "考核", status, status == CertificateStatus.Revoked ? new DateOnly(2024, 3, 1) : null, status == CertificateStatus.Revoked ? "舞弊" : null,
+        termFrom, termTo, review, DateTimeOffset.UnixEpoch);
+
+    private static VerificationResult Verify(string code, OrganizationRecord? issuer, CertificateRecord? record, string? name = "王小明", string? id = null,
+        Disclosure disclosure = Disclosure.Anonymous, LookupState? issuerState = null, LookupState? recordState = null) =>
+        Verifier.Verify(new VerificationInput(Decoder.Decode(code), issuer, issuerState ?? (issuer is null ? LookupState.NotFound : LookupState.Found),
+            record, recordState ?? (record is null ? LookupState.NotFound : LookupState.Found),
+            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today));
+
+    private static CheckResult Check(VerificationResult result, string name) => result.Checks.Single(c => c.Name == name);
+
+    [Fact]
+    public void AGenuineCertificateWithTheRightNameIsValidAndEveryCheckIsReported()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(), Record());
+
+        Assert.Equal(Outcome.Valid, result.Outcome);
+        Assert.Equal(Verifier.CheckNames, result.Checks.Select(c => c.Name));
+        Assert.All(result.Checks, c => Assert.True(c.Status is CheckStatus.Pass or CheckStatus.NotApplicable, c.Code));
+        Assert.NotNull(result.Record);
+    }
+
+    [Fact]
+    public void NameMatchingIgnoresSpacingAndWidth()
+    {
+        Assert.Equal(Outcome.Valid, Verify("Y000044030006233000123", Issuer(), Record(), name: " 王 小明 ").Outcome);
+    }
+
+    [Fact]
+    public void AnUndecodableCodeFailsTheFormatCheckAndNothingElseRuns()
+    {
+        var result = Verify("Y00004403000623300012X", Issuer(), Record());
+
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal("code.serial", Check(result, Verifier.Format).Code);
+        Assert.All(result.Checks.Skip(1), c => Assert.Equal(CheckStatus.NotApplicable, c.Status));
+    }
+
+    [Fact]
+    public void ASocialOrganizationIssuingAnApprenticeCertificateFailsTheIssuerLevelCheck()
+    {
+        var result = Verify("S00003201010123X000001", Issuer("S000032010101", province: "32"), null);
+
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal(CheckStatus.Fail, Check(result, Verifier.IssuerLevel).Status);
+    }
+
+    [Fact]
+    public void AnImplausibleIssueYearFailsTheIssueYearCheck()
+    {
+        var result = Verify("Y00004403000621T000001", Issuer(), null);
+
+        Assert.Equal("issue_year.level_too_early", Check(result, Verifier.IssueYear).Code);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void AnIssuerMissingFromTheRegistryFails()
+    {
+        var result = Verify("Y000044030006233000123", null, Record());
+
+        Assert.Equal("issuer.not_found", Check(result, Verifier.IssuerRegistry).Code);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void AnIssuerInAnotherProvinceThanTheCodeSaysFails()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(province: "45"), Record());
+
+        Assert.Equal("issuer.province_mismatch", Check(result, Verifier.IssuerRegistry).Code);
+    }
+
+    [Fact]
+    public void ACertificateIssuedWhileTheIssuerWasSuspendedFails()
+    {
+        var issuer = Issuer(events: [new(OrganizationStatus.Registered, new(2020, 1, 1), null), new(OrganizationStatus.Suspended, new(2023, 3, 1), "质量不合格")]);
+
+        var result = Verify("Y000044030006233000123", issuer, Record(issued: new(2023, 6, 15)));
+
+        Assert.Equal("issuer_status.suspended", Check(result, Verifier.IssuerStatus).Code);
+        Assert.Contains("2023-06-15", Check(result, Verifier.IssuerStatus).MessageEn);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void ALaterRevocationOfTheIssuerDoesNotVoidEarlierCertificatesButIsShown()
+    {
+        var issuer = Issuer(events: [new(OrganizationStatus.Registered, new(2020, 1, 1), null), new(OrganizationStatus.Revoked, new(2025, 1, 1), "违规")]);
+
+        var result = Verify("Y000044030006233000123", issuer, Record(issued: new(2023, 6, 15)));
+
+        Assert.Equal(Outcome.Valid, result.Outcome);
+        Assert.Equal("issuer_status.ok_later_revoked", Check(result, Verifier.IssuerStatus).Code);
+    }
+
+    [Fact]
+    public void ACertificateIssuedAfterTheRegistrationWindowClosedFails()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(registeredTo: new(2022, 12, 31)), Record(issued: new(2023, 6, 15)));
+
+        Assert.Equal(CheckStatus.Fail, Check(result, Verifier.IssuerStatus).Status);
+    }
+
+    [Fact]
+    public void AnOccupationOutsideTheIssuersScopeOnTheIssueDateFails()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(), Record(occupation: "4-03-02-01"));
+
+        Assert.Equal("scope.out_of_scope", Check(result, Verifier.IssuerScope).Code);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void AScopeThatStartedAfterTheIssueDateDoesNotCover()
+    {
+        var issuer = Issuer(scope: [new("6-31-01-03", "电工", null, "54321", new(2024, 1, 1), null)]);
+
+        Assert.Equal(CheckStatus.Fail, Check(Verify("Y000044030006233000123", issuer, Record()), Verifier.IssuerScope).Status);
+    }
+
+    [Fact]
+    public void AScopeWithoutTheCertificatesLevelDoesNotCover()
+    {
+        var issuer = Issuer(scope: [new("6-31-01-03", "电工", null, "54", new(2020, 1, 1), null)]);
+
+        Assert.Equal(CheckStatus.Fail, Check(Verify("Y000044030006233000123", issuer, Record()), Verifier.IssuerScope).Status);
+    }
+
+    [Fact]
+    public void ARecordThatDisagreesWithItsCodeFails()
+    {
+        var record = Record() with { IssueDate = new DateOnly(2022, 6, 1) };
+
+        Assert.Equal("record.inconsistent", Check(Verify("Y000044030006233000123", Issuer(), record), Verifier.Record).Code);
+    }
+
+    [Fact]
+    public void ARevokedCertificateIsInvalid()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(), Record(status: CertificateStatus.Revoked));
+
+        Assert.Equal("status.revoked", Check(result, Verifier.Revocation).Code);
+        Assert.Contains("2024-03-01", Check(result, Verifier.Revocation).MessageEn);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void AnExpiredAppointmentTermMakesTheTitleHistorical()
+    {
+        var result = Verify("Y00004403000622T000007", Issuer(), Record("Y00004403000622T000007", termFrom: new(2022, 7, 1), termTo: new(2024, 6, 30)));
+
+        Assert.Equal("term.expired", Check(result, Verifier.AppointmentTerm).Code);
+        Assert.Contains("historical", Check(result, Verifier.AppointmentTerm).MessageEn);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void ACurrentAppointmentTermPasses()
+    {
+        var result = Verify("Y00004403000624T000001", Issuer(), Record("Y00004403000624T000001", termFrom: new(2024, 1, 1), termTo: new(2028, 12, 31)));
+
+        Assert.Equal("term.current", Check(result, Verifier.AppointmentTerm).Code);
+        Assert.Equal(Outcome.Valid, result.Outcome);
+    }
+
+    [Fact]
+    public void AnAppointmentWithoutATermCannotBeValid()
+    {
+        var result = Verify("Y00004403000624T000001", Issuer(), Record("Y00004403000624T000001"));
+
+        Assert.Equal(CheckStatus.Unknown, Check(result, Verifier.AppointmentTerm).Status);
+        Assert.Equal(Outcome.Unknown, result.Outcome);
+    }
+
+    [Fact]
+    public void APendingReviewConfirmationFails()
+    {
+        var result = Verify("Y000044030006211000003", Issuer(), Record("Y000044030006211000003", review: ReviewState.Pending));
+
+        Assert.Equal("review.pending", Check(result, Verifier.Review).Code);
+        Assert.Equal(Outcome.Invalid, result.Outcome);
+    }
+
+    [Fact]
+    public void AWrongNameAndAnUnknownCodeGiveTheSameChecks()
+    {
+        var wrongName = Verify("Y000044030006233000123", Issuer(), Record(), name: "李四");
+        var unknown = Verify("Y000044030006233000124", Issuer(), null, name: "李四");
+
+        Assert.Equal(Outcome.Invalid, wrongName.Outcome);
+        Assert.Equal(unknown.Checks, wrongName.Checks);
+        Assert.Null(wrongName.Record);
+        Assert.Null(unknown.Record);
+    }
+
+    [Fact]
+    public void ACodeAloneDisclosesNothingAndCannotBeValid()
+    {
+        var known = Verify("Y000044030006233000123", Issuer(), Record(), name: null);
+        var unknown = Verify("Y000044030006233000124", Issuer(), null, name: null);
+
+        Assert.Equal(Outcome.Unknown, known.Outcome);
+        Assert.Equal("holder.name_required", Check(known, Verifier.Holder).Code);
+        Assert.Null(known.Record);
+        Assert.Equal(unknown.Checks, known.Checks);
+    }
+
+    [Fact]
+    public void AnAuthorizedCallerSeesTheRecordWithoutAName()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(), Record(), name: null, disclosure: Disclosure.Authorized);
+
+        Assert.Equal(Outcome.Valid, result.Outcome);
+        Assert.Equal("holder.authorized", Check(result, Verifier.Holder).Code);
+        Assert.NotNull(result.Record);
+    }
+
+    [Fact]
+    public void AnIdNumberMustMatchTooWhenGiven()
+    {
+        const string id = "440305199203154216";
+        Assert.Equal(Outcome.Valid, Verify("Y000044030006233000123", Issuer(), Record(id: id), id: id).Outcome);
+        Assert.True(Verify("Y000044030006233000123", Issuer(), Record(id: id), id: id).IdNumberMatched);
+        Assert.Equal(Outcome.Invalid, Verify("Y000044030006233000123", Issuer(), Record(id: id), id: "440305199203154217").Outcome);
+    }
+
+    [Fact]
+    public void AnUnavailableDataSourceGivesUnknownNeverValid()
+    {
+        var result = Verify("Y000044030006233000123", null, null, issuerState: LookupState.Unavailable, recordState: LookupState.Unavailable);
+
+        Assert.Equal(Outcome.Unknown, result.Outcome);
+        Assert.Equal(CheckStatus.Unknown, Check(result, Verifier.IssuerRegistry).Status);
+        Assert.Equal(CheckStatus.Unknown, Check(result, Verifier.Record).Status);
+    }
+
+    [Fact]
+    public void ALegacyQualificationNumberIsDecodedButCannotBeDecidedHere()
+    {
+        var result = Verify("0910123456300012", null, null);
+
+        Assert.Equal(CheckStatus.Pass, Check(result, Verifier.Format).Status);
+        Assert.Equal(Outcome.Unknown, result.Outcome);
+    }
+
+    [Fact]
+    public void WithoutTheIssueDateTheIssuerStatusIsJudgedOverTheIssueYear()
+    {
+        var partly = Issuer(events: [new(OrganizationStatus.Registered, new(2020, 1, 1), null), new(OrganizationStatus.Suspended, new(2023, 3, 1), null)]);
+        var never = Issuer(events: [new(OrganizationStatus.Registered, new(2020, 1, 1), null), new(OrganizationStatus.Suspended, new(2022, 3, 1), null)]);
+
+        Assert.Equal("issuer_status.ok_year", Check(Verify("Y000044030006233000123", Issuer(), null, name: null), Verifier.IssuerStatus).Code);
+        Assert.Equal("issuer_status.date_needed", Check(Verify("Y000044030006233000123", partly, null, name: null), Verifier.IssuerStatus).Code);
+        Assert.Equal("issuer_status.inactive_year", Check(Verify("Y000044030006233000123", never, null, name: null), Verifier.IssuerStatus).Code);
+    }
+
+    private sealed class FixedTime(DateOnly today) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(today.ToDateTime(new TimeOnly(4, 0)), TimeSpan.Zero);
+    }
+}
