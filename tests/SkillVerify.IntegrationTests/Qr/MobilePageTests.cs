@@ -9,7 +9,7 @@ public sealed class MobilePageTests(MobilePageTests.Service service) : IClassFix
 {
     public sealed class Service : IDisposable
     {
-        public SkillVerifyFactory Factory { get; } = new(FixedQrSettings());
+        public SkillVerifyFactory Factory { get; } = SkillVerifyFactory.With(FixedQrSettings());
 
         public void Dispose() => Factory.Dispose();
     }

@@ -11,7 +11,7 @@ public sealed class QrImageTests(QrImageTests.Service service) : IClassFixture<Q
 {
     public sealed class Service : IDisposable
     {
-        public SkillVerifyFactory Factory { get; } = new(FixedQrSettings());
+        public SkillVerifyFactory Factory { get; } = SkillVerifyFactory.With(FixedQrSettings());
 
         public void Dispose() => Factory.Dispose();
     }
@@ -116,7 +116,7 @@ public sealed class QrWithoutSettingsTests
     [Fact]
     public async Task WithoutKeysQrImagesNameTheMissingSettingAndTokensAuthorizeNothing()
     {
-        using var factory = new SkillVerifyFactory(new Dictionary<string, string?>
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
         {
             ["Database:SeedDemoData"] = "false",
             ["Admin:ApiKeys:0"] = AdminKey,

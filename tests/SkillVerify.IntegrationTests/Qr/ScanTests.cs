@@ -14,7 +14,7 @@ public sealed class ScanTests(ScanTests.Service service) : IClassFixture<ScanTes
 {
     public sealed class Service : IDisposable
     {
-        public SkillVerifyFactory Factory { get; } = new(FixedQrSettings());
+        public SkillVerifyFactory Factory { get; } = SkillVerifyFactory.With(FixedQrSettings());
 
         public void Dispose() => Factory.Dispose();
     }
@@ -97,7 +97,7 @@ public sealed class ScanTests(ScanTests.Service service) : IClassFixture<ScanTes
     [Fact]
     public async Task SignedPayloadIsVerifiedAndWarnsWhenTheCertificateChangedSince()
     {
-        using var factory = new SkillVerifyFactory(FixedQrSettings());
+        using var factory = SkillVerifyFactory.With(FixedQrSettings());
         var (_, payload) = await GetQrAsync(factory.AdminClient(), ValidCode, "?form=signed");
         var (_, body) = await ScanAsync(factory.CreateClient(), payload);
         Assert.Equal("signedPayload", body.GetProperty("recognized").GetProperty("kind").GetString());

@@ -28,7 +28,7 @@ public sealed class SignedPayloadTests
             settings[$"Signing:Keys:{i}:PrivateKeyPem"] = keys[i].Pem;
             settings[$"Signing:Keys:{i}:Retired"] = keys[i].Retired ? "true" : "false";
         }
-        return new SkillVerifyFactory(settings);
+        return SkillVerifyFactory.With(settings);
     }
 
     [Fact]
