@@ -319,7 +319,7 @@ public static partial class QrApi
     private static bool TryFindCode(Uri uri, out string code, out bool isVerificationPath)
     {
         var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        isVerificationPath = segments.Length >= 2 && segments[^2] == "v" && Parse(segments[^1]) is not null;
+        isVerificationPath = segments.Length >= 2 && segments[^2] is "v" or "V" && Parse(segments[^1]) is not null;
         if (isVerificationPath)
         {
             code = Parse(segments[^1])!;

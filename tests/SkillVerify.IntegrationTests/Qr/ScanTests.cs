@@ -39,6 +39,15 @@ public sealed class ScanTests(ScanTests.Service service) : IClassFixture<ScanTes
     }
 
     [Fact]
+    public async Task UppercaseHostAndPathOfOurLinkAreStillOurs()
+    {
+        var (_, body) = await ScanAsync(service.Factory.CreateClient(), $"HTTPS://VERIFY.EXAMPLE.GOV.CN/V/{ValidCode}?t={ExpectedToken(ValidCode)}");
+        Assert.Equal("verificationUrl", body.GetProperty("recognized").GetProperty("kind").GetString());
+        Assert.Equal("valid", body.GetProperty("recognized").GetProperty("token").GetString());
+        Assert.Empty(body.GetProperty("warnings").EnumerateArray());
+    }
+
+    [Fact]
     public async Task OtherConfiguredOfficialHostIsNotWarned()
     {
         var (_, body) = await ScanAsync(service.Factory.CreateClient(), $"https://{OtherOfficialHost}/v/{ValidCode}?t={ExpectedToken(ValidCode)}");
@@ -52,6 +61,8 @@ public sealed class ScanTests(ScanTests.Service service) : IClassFixture<ScanTes
     [InlineData("https://cert-check.example.com/query?no=Y0000-44-030006-23-3-000123", "cert-check.example.com", "urlWithCode")]
     [InlineData("https://example.net/a/b/Y000044030006233000123.html", "example.net", "urlWithCode")]
     [InlineData("https://xn--verfy-3ra.example.gov.cn/v/Y000044030006233000123", "xn--verfy-3ra.example.gov.cn", "verificationUrl")]
+    [InlineData("https://verify.example.gov.cn@evil.test/v/Y000044030006233000123?t=TOKEN", "evil.test", "verificationUrl")]
+    [InlineData("https://vérify.example.gov.cn/v/Y000044030006233000123?t=TOKEN", "xn--vrify-bsa.example.gov.cn", "verificationUrl")]
     public async Task LinkOnAHostThatIsNotOfficialIsWarnedAsPhishing(string link, string host, string kind)
     {
         // Even a genuine token copied onto another site discloses nothing there.
