@@ -77,8 +77,23 @@ public static class SignedPayload
         Verify(text, kid => keys.TryFind(kid, out var key) ? key : null);
 
     /// <summary>Verifies with nothing but a published JWKS, as a phone without network does.</summary>
-    public static OfflineVerification Verify(string text, JsonWebKeySetDto jwks) =>
-        Verify(text, kid => jwks.Keys.FirstOrDefault(k => k.Kid == kid) is { Kty: "EC", Crv: "P-256" } jwk ? jwk.ToSigningKey() : null);
+    public static OfflineVerification Verify(string text, JsonWebKeySetDto jwks)
+    {
+        SigningKey? used = null;
+        try
+        {
+            return Verify(text, kid => used = jwks.Keys.FirstOrDefault(k => k.Kid == kid) is { Kty: "EC", Crv: "P-256" } jwk ? jwk.ToSigningKey() : null);
+        }
+        catch (CryptographicException)
+        {
+            // A JWK whose coordinates are not a point on P-256 verifies nothing.
+            return new(OfflineStatus.UnknownKey, null, null);
+        }
+        finally
+        {
+            used?.Key.Dispose();
+        }
+    }
 
     public static OfflineVerification Verify(string text, Func<string, SigningKey?> findKey)
     {
