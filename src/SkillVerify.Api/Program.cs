@@ -3,8 +3,10 @@ using Scalar.AspNetCore;
 using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
+using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +18,8 @@ builder.AddCaching();
 // Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
 builder.AddAdminKeys();
 builder.AddAdmin();
+// QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
+builder.AddQr();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 
@@ -31,6 +35,8 @@ app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
 app.MapAdmin();
+app.MapSigningKeys();
+app.MapQr();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
+using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Infrastructure;
@@ -14,6 +16,9 @@ namespace SkillVerify.Api.Infrastructure;
 [JsonSerializable(typeof(OrganizationDto))]
 [JsonSerializable(typeof(OrganizationSearchResponse))]
 [JsonSerializable(typeof(IReadOnlyList<LevelDto>))]
+[JsonSerializable(typeof(ScanRequest))]
+[JsonSerializable(typeof(ScanResponse))]
+[JsonSerializable(typeof(JsonWebKeySetDto))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AppJsonContext : JsonSerializerContext;
