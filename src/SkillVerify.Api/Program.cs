@@ -1,11 +1,24 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using SkillVerify.Api.Deployment;
+using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 
+// The container's HEALTHCHECK: the runtime image has no curl, so the app probes itself.
+if (args.Contains(HealthProbe.Switch))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync();
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Secrets (hash key, admin keys, signing keys) may come from a mounted folder of files.
+builder.AddSecretFiles();
 
 // Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
 builder.AddStorage();
@@ -15,14 +28,23 @@ builder.AddCaching();
 builder.AddAdminKeys();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
+// Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
+builder.AddObservability();
+// Kestrel limits, CORS closed by default, trusted proxies, HSTS when configured.
+builder.AddHardening();
 
 var app = builder.Build();
+
+// Security headers and the URL limit on every response, errors included.
+app.UseHardening();
 
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
 app.MapHealth();
+// Prometheus scrape endpoint (/metrics).
+app.MapObservability();
 app.MapVerification();
 app.MapRegistry();
 app.MapOpenApi();
