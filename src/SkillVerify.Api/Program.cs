@@ -47,7 +47,8 @@ app.MapHealth();
 app.MapObservability();
 app.MapVerification();
 app.MapRegistry();
-app.MapOpenApi();
+// One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
+app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 

@@ -14,6 +14,12 @@ public sealed class ObservabilityOptions
     public bool PrometheusEnabled { get; set; } = true;
 
     public string MetricsPath { get; set; } = "/metrics";
+
+    /// <summary>
+    /// Serve /metrics only on this host pattern (RequireHost), e.g. <c>*:9464</c> with Kestrel also listening on
+    /// 9464 (ASPNETCORE_HTTP_PORTS=8080;9464), so the load balancer's port never exposes it. Empty: any host.
+    /// </summary>
+    public string? MetricsHost { get; set; }
 }
 
 /// <summary>Framework log categories whose messages include the request path or request line.</summary>
@@ -110,7 +116,13 @@ public static class ObservabilityExtensions
         var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>().Value;
         if (options.PrometheusEnabled)
         {
-            app.MapPrometheusScrapingEndpoint(options.MetricsPath);
+            var endpoint = app.MapPrometheusScrapingEndpoint(options.MetricsPath)
+                .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+                .ExcludeFromDescription();
+            if (!string.IsNullOrWhiteSpace(options.MetricsHost))
+            {
+                endpoint.RequireHost(options.MetricsHost);
+            }
         }
         return app;
     }
