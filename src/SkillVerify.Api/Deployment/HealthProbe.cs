@@ -9,9 +9,9 @@ public static class HealthProbe
 {
     public const string Switch = "--healthcheck";
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string? url = null)
     {
-        var url = Environment.GetEnvironmentVariable("SKILLVERIFY_HEALTHCHECK_URL") ?? LiveUrl(
+        url ??= Environment.GetEnvironmentVariable("SKILLVERIFY_HEALTHCHECK_URL") ?? LiveUrl(
             Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"), Environment.GetEnvironmentVariable("ASPNETCORE_URLS"));
         try
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
@@ -22,10 +23,10 @@ public static class HardeningExtensions
             .Validate(o => o.MaxUrlLength <= o.MaxRequestLineBytes,
                 "Hardening:MaxUrlLength must not exceed Hardening:MaxRequestLineBytes.")
             .ValidateOnStart();
-        var options = builder.Configuration.GetSection(HardeningOptions.Section).Get<HardeningOptions>() ?? new HardeningOptions();
-
-        builder.Services.Configure<KestrelServerOptions>(kestrel =>
+        // Each consumer reads the validated options when it is built, so settings from any source apply.
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<HardeningOptions>>((kestrel, hardening) =>
         {
+            var options = hardening.Value;
             kestrel.AddServerHeader = false;
             var limits = kestrel.Limits;
             limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
@@ -40,8 +41,10 @@ public static class HardeningExtensions
             limits.Http2.MaxRequestHeaderFieldSize = options.MaxRequestHeadersTotalBytes;
         });
 
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        builder.Services.AddCors();
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IOptions<HardeningOptions>>((cors, hardening) => cors.AddDefaultPolicy(policy =>
         {
+            var options = hardening.Value;
             // Only simple reads and verifications from listed origins; no credentials, no API keys from browsers.
             policy.WithOrigins([.. options.CorsAllowedOrigins])
                 .WithMethods("GET", "POST")
@@ -49,8 +52,9 @@ public static class HardeningExtensions
                 .SetPreflightMaxAge(TimeSpan.FromHours(1));
         }));
 
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HardeningOptions>>((forwarded, hardening) =>
         {
+            var options = hardening.Value;
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.ForwardLimit = options.ForwardLimit;
             // Closed by default: without configured proxies no forwarded header is believed (not even loopback's).
@@ -66,8 +70,9 @@ public static class HardeningExtensions
             }
         });
 
-        builder.Services.AddHsts(hsts =>
+        builder.Services.AddOptions<HstsOptions>().Configure<IOptions<HardeningOptions>>((hsts, hardening) =>
         {
+            var options = hardening.Value;
             hsts.MaxAge = TimeSpan.FromDays(options.HstsMaxAgeDays);
             hsts.IncludeSubDomains = options.HstsIncludeSubDomains;
         });
@@ -80,39 +85,45 @@ public static class HardeningExtensions
     /// </summary>
     public static WebApplication UseHardening(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<HardeningOptions>>().Value;
         app.UseForwardedHeaders();
-        app.Use((context, next) =>
+        // Options are read when the pipeline is built (at start), so a wrong setting stops the service with its sentence.
+        app.Use(next =>
         {
-            var headers = context.Response.Headers;
-            headers.XContentTypeOptions = "nosniff";
-            headers.XFrameOptions = "DENY";
-            // No referrer: a page's URL may carry a certificate code or a QR token.
-            headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = IsDocs(context.Request.Path) ? options.DocsContentSecurityPolicy : options.ContentSecurityPolicy;
-            headers["Permissions-Policy"] = options.PermissionsPolicy;
-            headers["Cross-Origin-Opener-Policy"] = "same-origin";
-
-            var request = context.Request;
-            var urlLength = (request.PathBase.Value?.Length ?? 0) + (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
-            if (urlLength > options.MaxUrlLength)
+            var options = app.Services.GetRequiredService<IOptions<HardeningOptions>>().Value;
+            return context =>
             {
-                var problem = Problems.Create(StatusCodes.Status414UriTooLong, "URI too long.", "http.uri_too_long",
-                    $"请求地址过长（最多{options.MaxUrlLength}个字符）。", $"The request URL is too long (at most {options.MaxUrlLength} characters).", null);
-                return problem.ExecuteAsync(context);
-            }
-            return next(context);
+                // On starting, so that answers written after an error cleared the response carry them too.
+                context.Response.OnStarting(static state =>
+                {
+                    var (context, options) = ((HttpContext, HardeningOptions))state;
+                    var headers = context.Response.Headers;
+                    headers.XContentTypeOptions = "nosniff";
+                    headers.XFrameOptions = "DENY";
+                    // No referrer: a page's URL may carry a certificate code or a QR token.
+                    headers["Referrer-Policy"] = "no-referrer";
+                    headers.ContentSecurityPolicy = IsDocs(context.Request.Path) ? options.DocsContentSecurityPolicy : options.ContentSecurityPolicy;
+                    headers["Permissions-Policy"] = options.PermissionsPolicy;
+                    headers["Cross-Origin-Opener-Policy"] = "same-origin";
+                    return Task.CompletedTask;
+                }, (context, options));
+
+                var request = context.Request;
+                var urlLength = (request.PathBase.Value?.Length ?? 0) + (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
+                if (urlLength > options.MaxUrlLength)
+                {
+                    var problem = Problems.Create(StatusCodes.Status414UriTooLong, "URI too long.", "http.uri_too_long",
+                        $"请求地址过长（最多{options.MaxUrlLength}个字符）。", $"The request URL is too long (at most {options.MaxUrlLength} characters).", null);
+                    return problem.ExecuteAsync(context);
+                }
+                return next(context);
+            };
         });
-        if (options.HstsMaxAgeDays > 0)
-        {
-            app.UseHsts();
-        }
-        if (options.CorsAllowedOrigins.Count > 0)
-        {
-            app.UseCors();
-        }
+        app.UseWhen(context => Options(context).HstsMaxAgeDays > 0, branch => branch.UseHsts());
+        app.UseWhen(context => Options(context).CorsAllowedOrigins.Count > 0, branch => branch.UseCors());
         return app;
     }
+
+    private static HardeningOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<HardeningOptions>>().Value;
 
     private static bool IsDocs(PathString path) => path.StartsWithSegments("/docs") || path.StartsWithSegments("/scalar");
 

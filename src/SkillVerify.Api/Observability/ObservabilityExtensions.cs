@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -39,7 +40,6 @@ public static class ObservabilityExtensions
     /// </summary>
     public static IHostApplicationBuilder AddObservability(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new ObservabilityOptions();
         builder.Services.AddOptions<ObservabilityOptions>().BindConfiguration(ObservabilityOptions.Section)
             .Validate(o => o.MetricsPath.StartsWith('/'), "Observability:MetricsPath (Observability__MetricsPath) must start with '/'.")
             .ValidateOnStart();
@@ -73,11 +73,8 @@ public static class ObservabilityExtensions
             {
                 metrics.AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
-                    .AddMeter(VerificationMetrics.MeterName, "System.Runtime", "Npgsql", "Microsoft.Extensions.Caching.Hybrid");
-                if (options.PrometheusEnabled)
-                {
-                    metrics.AddPrometheusExporter();
-                }
+                    .AddMeter(VerificationMetrics.MeterName, "System.Runtime", "Npgsql", "Microsoft.Extensions.Caching.Hybrid")
+                    .AddPrometheusExporter();
                 if (otlp)
                 {
                     metrics.AddOtlpExporter();
@@ -88,7 +85,8 @@ public static class ObservabilityExtensions
                 tracing.AddAspNetCoreInstrumentation(o =>
                 {
                     // Probes and scrapes would drown the traces that matter.
-                    o.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(options.MetricsPath);
+                    o.Filter = context => !context.Request.Path.StartsWithSegments("/health")
+                        && !context.Request.Path.StartsWithSegments(context.RequestServices.GetRequiredService<IOptions<ObservabilityOptions>>().Value.MetricsPath);
                     // Paths carry certificate codes (GET /api/v1/codes/{code}): spans keep the route, not the value.
                     o.EnrichWithHttpRequest = (activity, request) => activity.SetTag("url.path", Redaction.Path(request.Path.Value));
                     o.EnrichWithHttpResponse = (activity, response) =>
@@ -113,7 +111,8 @@ public static class ObservabilityExtensions
     /// <summary>GET /metrics: the Prometheus scrape endpoint (text exposition format). Counts only, no personal data.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
-        var options = app.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<ObservabilityOptions>>().Value;
+        // Raw settings here: validation runs at start and reports a wrong one with its sentence.
+        var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new();
         if (options.PrometheusEnabled)
         {
             var endpoint = app.MapPrometheusScrapingEndpoint(options.MetricsPath)
