@@ -3,7 +3,7 @@ namespace SkillVerify.Api.Deployment;
 /// <summary>
 /// <c>dotnet SkillVerify.Api.dll --healthcheck</c>: GETs /health/live on this machine and exits 0 (healthy) or 1,
 /// for the container's HEALTHCHECK (the runtime image has no curl or wget). The address is
-/// <c>SKILLVERIFY_HEALTHCHECK_URL</c>, else the first port of ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS on 127.0.0.1.
+/// <c>SKILLVERIFY_HEALTHCHECK_URL</c>, else the first http port of ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS on 127.0.0.1.
 /// </summary>
 public static class HealthProbe
 {
@@ -27,20 +27,19 @@ public static class HealthProbe
         }
     }
 
+    /// <summary>Where Kestrel listens, as it decides: ASPNETCORE_URLS wins over ASPNETCORE_HTTP_PORTS.</summary>
     internal static string LiveUrl(string? httpPorts, string? urls)
     {
-        var port = httpPorts?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        if (port is null && urls is not null)
+        string? port = null;
+        var first = urls?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+        if (first is not null)
         {
-            var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .FirstOrDefault(u => u.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
-            if (first is not null)
-            {
-                var authority = first["http://".Length..].TrimEnd('/');
-                var colon = authority.LastIndexOf(':');
-                port = colon >= 0 ? authority[(colon + 1)..] : "80";
-            }
+            var authority = first["http://".Length..].TrimEnd('/');
+            var colon = authority.LastIndexOf(':');
+            port = colon >= 0 ? authority[(colon + 1)..] : "80";
         }
+        port ??= httpPorts?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
         return $"http://127.0.0.1:{port ?? "8080"}/health/live";
     }
 }

@@ -126,6 +126,7 @@ public partial class ObservabilityTests
     [InlineData("8080;9464", null, "http://127.0.0.1:8080/health/live")]
     [InlineData(null, "http://+:5000;https://+:5001", "http://127.0.0.1:5000/health/live")]
     [InlineData(null, "http://0.0.0.0:7000/", "http://127.0.0.1:7000/health/live")]
+    [InlineData("8080", "http://+:5000", "http://127.0.0.1:5000/health/live")]
     [InlineData(null, null, "http://127.0.0.1:8080/health/live")]
     public void HealthProbeFindsTheLocalPort(string? httpPorts, string? urls, string expected) =>
         Assert.Equal(expected, HealthProbe.LiveUrl(httpPorts, urls));
