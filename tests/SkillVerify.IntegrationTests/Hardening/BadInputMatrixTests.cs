@@ -31,6 +31,14 @@ public partial class BadInputMatrixTests(KestrelFactory factory) : IClassFixture
             "Endpoints missing from the bad-input matrix (add their slots to EndpointCatalog.Slots): " + string.Join(", ", missing.Select(m => $"{m.Method} {m.Route}")));
     }
 
+    [Fact]
+    public async Task KestrelNamesNoServer()
+    {
+        using var response = await client.GetAsync("/health/live");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Headers.Server);
+    }
+
     [Theory]
     [MemberData(nameof(BadInputs.Kinds), MemberType = typeof(BadInputs))]
     public async Task BadInputsInEverySlotAreRefusedAsProblems(string kind)
