@@ -92,7 +92,7 @@ public static class VerificationMetricsEndpoints
             {
                 result = await next(context);
             }
-            catch (DataSourceUnavailableException)
+            catch (Exception ex) when (ex is DataSourceUnavailableException or System.Data.Common.DbException or TimeoutException)
             {
                 metrics.Record(channel, VerificationMetrics.Unavailable, partner?.Invoke(context.HttpContext));
                 throw;
