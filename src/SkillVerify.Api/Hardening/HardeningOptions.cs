@@ -21,10 +21,10 @@ public sealed class HardeningOptions
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>Browser features no page of this service uses.</summary>
-    public string PermissionsPolicy { get; set; } = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()";
+    public string PermissionsPolicy { get; set; } = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
     /// <summary>HSTS max-age in days on HTTPS responses; 0 (the default) sends no HSTS. Turn on only when every host name is served over HTTPS.</summary>
-    [Range(0, 3650)]
+    [Range(0, 3650, ErrorMessage = "Hardening:HstsMaxAgeDays (Hardening__HstsMaxAgeDays) must be from {1} to {2}.")]
     public int HstsMaxAgeDays { get; set; }
 
     public bool HstsIncludeSubDomains { get; set; }
@@ -33,33 +33,33 @@ public sealed class HardeningOptions
     public List<string> CorsAllowedOrigins { get; set; } = [];
 
     /// <summary>Largest request body Kestrel accepts (each endpoint has its own, smaller limit).</summary>
-    [Range(1024, 64 * 1024 * 1024)]
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Hardening:MaxRequestBodyBytes (Hardening__MaxRequestBodyBytes) must be from {1} to {2}.")]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Largest URL (path and query) the service reads; longer gets a 414 problem. Kestrel's request-line limit is the hard stop above it.</summary>
-    [Range(256, 64 * 1024)]
+    [Range(256, 64 * 1024, ErrorMessage = "Hardening:MaxUrlLength (Hardening__MaxUrlLength) must be from {1} to {2}.")]
     public int MaxUrlLength { get; set; } = 2048;
 
     /// <summary>Kestrel: the request line (method, URL, version); a longer one is refused with 414 before the application sees it.</summary>
-    [Range(1024, 64 * 1024)]
+    [Range(1024, 64 * 1024, ErrorMessage = "Hardening:MaxRequestLineBytes (Hardening__MaxRequestLineBytes) must be from {1} to {2}.")]
     public int MaxRequestLineBytes { get; set; } = 8 * 1024;
 
     /// <summary>Kestrel: all request headers together; over it, 431.</summary>
-    [Range(4 * 1024, 256 * 1024)]
+    [Range(4 * 1024, 256 * 1024, ErrorMessage = "Hardening:MaxRequestHeadersTotalBytes (Hardening__MaxRequestHeadersTotalBytes) must be from {1} to {2}.")]
     public int MaxRequestHeadersTotalBytes { get; set; } = 16 * 1024;
 
-    [Range(8, 1000)]
+    [Range(8, 1000, ErrorMessage = "Hardening:MaxRequestHeaderCount (Hardening__MaxRequestHeaderCount) must be from {1} to {2}.")]
     public int MaxRequestHeaderCount { get; set; } = 64;
 
     /// <summary>Kestrel: open connections per instance; null = unlimited (let the load balancer limit).</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 1_000_000, ErrorMessage = "Hardening:MaxConcurrentConnections (Hardening__MaxConcurrentConnections) must be from {1} to {2}.")]
     public long? MaxConcurrentConnections { get; set; }
 
-    [Range(1, 600)]
+    [Range(1, 600, ErrorMessage = "Hardening:KeepAliveTimeoutSeconds (Hardening__KeepAliveTimeoutSeconds) must be from {1} to {2}.")]
     public int KeepAliveTimeoutSeconds { get; set; } = 120;
 
     /// <summary>Kestrel: time to receive the request headers (slow-loris defence).</summary>
-    [Range(1, 300)]
+    [Range(1, 300, ErrorMessage = "Hardening:RequestHeadersTimeoutSeconds (Hardening__RequestHeadersTimeoutSeconds) must be from {1} to {2}.")]
     public int RequestHeadersTimeoutSeconds { get; set; } = 15;
 
     /// <summary>Addresses of reverse proxies / load balancers whose X-Forwarded-For and X-Forwarded-Proto are trusted. Empty: none, headers ignored.</summary>
@@ -69,6 +69,6 @@ public sealed class HardeningOptions
     public List<string> KnownNetworks { get; set; } = [];
 
     /// <summary>How many proxies to unwind in X-Forwarded-For.</summary>
-    [Range(1, 10)]
+    [Range(1, 10, ErrorMessage = "Hardening:ForwardLimit (Hardening__ForwardLimit) must be from {1} to {2}.")]
     public int ForwardLimit { get; set; } = 1;
 }

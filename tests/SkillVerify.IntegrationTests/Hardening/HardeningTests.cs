@@ -96,7 +96,7 @@ public class HardeningTests(SkillVerifyFactory factory) : IClassFixture<SkillVer
     [InlineData("Hardening:CorsAllowedOrigins:0", "https://hr.example.gov.cn/path", "Hardening:CorsAllowedOrigins")]
     [InlineData("Hardening:KnownProxies:0", "10.0.0.0/8", "Hardening:KnownProxies")]
     [InlineData("Hardening:KnownNetworks:0", "ten", "Hardening:KnownNetworks")]
-    [InlineData("Hardening:MaxRequestBodyBytes", "1", "MaxRequestBodyBytes")]
+    [InlineData("Hardening:MaxRequestBodyBytes", "1", "Hardening:MaxRequestBodyBytes (Hardening__MaxRequestBodyBytes)")]
     [InlineData("Secrets:Directory", "/nonexistent/skillverify-secrets", "Secrets:Directory")]
     public void AWrongSettingStopsTheServiceNamingIt(string key, string value, string named)
     {
