@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -29,7 +30,8 @@ public static class VerificationApi
             .Accepts<VerificationRequest>("application/json")
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RecordsVerifications(VerificationChannel.Http);
 
         return group;
     }
