@@ -53,7 +53,7 @@ public static class DatasetWriter
         using (var w = new RowWriter(Path.Combine(directory, FileName(new CertificatesKind(), format)), format, new CertificatesKind().Columns))
         {
             long n = 0;
-            foreach (var c in data.Certificates(orgs, certificates, today))
+            foreach (var c in data.CertificatesInCodeOrder(orgs, certificates, today))
             {
                 w.Write([c.Code, d(c.IssueDate), c.OccupationCode, c.OccupationName, c.WorkType, c.HolderName, c.IdNumber, c.ObtainedBy,
                     c.Status, d(c.RevokedOn), c.RevocationReason, d(c.TermFrom), d(c.TermTo), c.ReviewState]);
