@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Partners;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
@@ -13,6 +16,12 @@ builder.AddStorage();
 builder.AddCaching();
 // Admin / issuing-body API keys (X-Api-Key).
 builder.AddAdminKeys();
+// Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
+builder.AddPartners();
+// Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
+builder.AddFederation();
+// Per-address and per-partner request limits, shared through Redis when configured.
+builder.AddRateLimits();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 
@@ -21,10 +30,13 @@ var app = builder.Build();
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Client address from trusted proxies only, then the limits (429 + Retry-After).
+app.UseRateLimits();
 
 app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
+app.MapPartners();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
@@ -32,6 +44,7 @@ app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 try
 {
     await app.InitializeStorageAsync();
+    await app.InitializePartnersAsync();
     await app.RunAsync();
 }
 catch (OptionsValidationException ex)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using SkillVerify.Api.Partners;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Verification;
 
@@ -14,6 +15,8 @@ namespace SkillVerify.Api.Infrastructure;
 [JsonSerializable(typeof(OrganizationDto))]
 [JsonSerializable(typeof(OrganizationSearchResponse))]
 [JsonSerializable(typeof(IReadOnlyList<LevelDto>))]
+[JsonSerializable(typeof(BatchRequest))]
+[JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

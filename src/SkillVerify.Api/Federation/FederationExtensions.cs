@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace SkillVerify.Api.Federation;
+
+public static class FederationExtensions
+{
+    public static IHostApplicationBuilder AddFederation(this IHostApplicationBuilder builder)
+    {
+        // The validator names each wrong setting; a wrong one stops the service at start.
+        builder.Services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
+        builder.Services.AddSingleton<FederatedVerification>();
+
+        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
+        var total = TimeSpan.FromSeconds(federation.TimeoutSeconds);
+        // Each attempt gets an equal share of the budget, so retries never push the answer past the total timeout.
+        var attempt = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, total.Ticks / (federation.Retries + 1)));
+        builder.Services.AddHttpClient<PeerClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler(o =>
+            {
+                o.TotalRequestTimeout.Timeout = total;
+                o.AttemptTimeout.Timeout = attempt;
+                o.Retry.MaxRetryAttempts = Math.Max(1, federation.Retries);
+                o.Retry.ShouldRetryAfterHeader = false;
+                o.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+                o.Retry.UseJitter = true;
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, attempt.Ticks * 2));
+                o.CircuitBreaker.MinimumThroughput = 5;
+                o.CircuitBreaker.FailureRatio = 0.5;
+                o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
+            })
+            // One circuit breaker per peer: one province being down does not cut off the others.
+            .SelectPipelineByAuthority();
+        return builder;
+    }
+
+    private sealed class FederationOptionsValidator : IValidateOptions<FederationOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, FederationOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

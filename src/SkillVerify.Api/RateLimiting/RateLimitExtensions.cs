@@ -1,0 +1,74 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using SkillVerify.Api.Infrastructure;
+
+namespace SkillVerify.Api.RateLimiting;
+
+public static class RateLimitExtensions
+{
+    public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<LocalWindows>();
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton(sp => new RedisWindows(redis, sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
+                sp.GetRequiredService<LocalWindows>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisWindows>>()));
+        }
+        services.AddSingleton(sp => new RequestLimiter(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetRequiredService<LocalWindows>(), sp.GetService<RedisWindows>()));
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = static (context, _) => new ValueTask(Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests.", "rate_limit.exceeded",
+                "请求过于频繁，请按 Retry-After 所示秒数后再试。", "Too many requests; try again after the number of seconds in Retry-After.", null)
+                .ExecuteAsync(context.HttpContext));
+        });
+        services.AddOptions<RateLimiterOptions>().Configure<RequestLimiter>((options, limiter) => options.GlobalLimiter = limiter);
+
+        // X-Forwarded-For is believed only from the configured proxies; the defaults (loopback) are cleared.
+        services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            var settings = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.ForwardLimit = null;
+            options.KnownProxies.Clear();
+            options.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.TrustedProxies)
+            {
+                options.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            foreach (var network in settings.TrustedNetworks)
+            {
+                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Forwarded headers (only with trusted proxies configured), then the rate limiter.</summary>
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
+    {
+        var forwarded = app.ApplicationServices.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        // With no known proxy at all the middleware would believe everyone: leave it out instead.
+        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
