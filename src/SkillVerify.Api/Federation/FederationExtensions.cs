@@ -12,27 +12,29 @@ public static class FederationExtensions
         builder.Services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
         builder.Services.AddSingleton<FederatedVerification>();
 
-        var federation = builder.Configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
-        var total = TimeSpan.FromSeconds(federation.TimeoutSeconds);
-        // Each attempt gets an equal share of the budget, so retries never push the answer past the total timeout.
-        var attempt = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, total.Ticks / (federation.Retries + 1)));
-        builder.Services.AddHttpClient<PeerClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler(o =>
-            {
-                o.TotalRequestTimeout.Timeout = total;
-                o.AttemptTimeout.Timeout = attempt;
-                o.Retry.MaxRetryAttempts = Math.Max(1, federation.Retries);
-                o.Retry.ShouldRetryAfterHeader = false;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(100);
-                o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
-                o.Retry.UseJitter = true;
-                o.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, attempt.Ticks * 2));
-                o.CircuitBreaker.MinimumThroughput = 5;
-                o.CircuitBreaker.FailureRatio = 0.5;
-                o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
-            })
+        var resilience = builder.Services.AddHttpClient<PeerClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .AddStandardResilienceHandler()
             // One circuit breaker per peer: one province being down does not cut off the others.
             .SelectPipelineByAuthority();
+        // Configured from the bound options when the pipeline is first built, so every configuration source counts.
+        builder.Services.AddOptions<HttpStandardResilienceOptions>(resilience.PipelineName).Configure<IOptions<FederationOptions>>((o, options) =>
+        {
+            var federation = options.Value;
+            var total = TimeSpan.FromSeconds(federation.TimeoutSeconds);
+            // Each attempt gets an equal share of the budget, so retries never push the answer past the total timeout.
+            var attempt = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, total.Ticks / (federation.Retries + 1)));
+            o.TotalRequestTimeout.Timeout = total;
+            o.AttemptTimeout.Timeout = attempt;
+            o.Retry.MaxRetryAttempts = Math.Max(1, federation.Retries);
+            o.Retry.ShouldRetryAfterHeader = false;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(100);
+            o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;
+            o.Retry.UseJitter = true;
+            o.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, attempt.Ticks * 2));
+            o.CircuitBreaker.MinimumThroughput = 5;
+            o.CircuitBreaker.FailureRatio = 0.5;
+            o.CircuitBreaker.BreakDuration = TimeSpan.FromSeconds(15);
+        });
         return builder;
     }
 

@@ -14,13 +14,16 @@ public static class RateLimitExtensions
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddSingleton<LocalWindows>();
-        var redis = builder.Configuration.GetConnectionString("Redis");
-        if (!string.IsNullOrWhiteSpace(redis))
+        // Read when first resolved (not while registering), so every configuration source counts.
+        services.AddSingleton(sp =>
         {
-            services.AddSingleton(sp => new RedisWindows(redis, sp.GetRequiredService<IOptions<RateLimitOptions>>().Value,
-                sp.GetRequiredService<LocalWindows>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisWindows>>()));
-        }
-        services.AddSingleton(sp => new RequestLimiter(sp.GetRequiredService<IOptions<RateLimitOptions>>(), sp.GetRequiredService<LocalWindows>(), sp.GetService<RedisWindows>()));
+            var options = sp.GetRequiredService<IOptions<RateLimitOptions>>();
+            var local = sp.GetRequiredService<LocalWindows>();
+            var redis = sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis");
+            var shared = string.IsNullOrWhiteSpace(redis) ? null
+                : new RedisWindows(redis, options.Value, local, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisWindows>>());
+            return new RequestLimiter(options, local, shared);
+        });
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -31,9 +34,9 @@ public static class RateLimitExtensions
         services.AddOptions<RateLimiterOptions>().Configure<RequestLimiter>((options, limiter) => options.GlobalLimiter = limiter);
 
         // X-Forwarded-For is believed only from the configured proxies; the defaults (loopback) are cleared.
-        services.Configure<ForwardedHeadersOptions>(options =>
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
         {
-            var settings = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+            var settings = limits.Value;
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.ForwardLimit = null;
             options.KnownProxies.Clear();

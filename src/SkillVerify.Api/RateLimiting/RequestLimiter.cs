@@ -19,6 +19,22 @@ public sealed class RequestLimiter(IOptions<RateLimitOptions> options, LocalWind
 
     public override RateLimiterStatistics? GetStatistics(HttpContext resource) => null;
 
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (shared is not null)
+        {
+            await shared.DisposeAsync();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && shared is not null)
+        {
+            shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
     protected override RateLimitLease AttemptAcquireCore(HttpContext resource, int permitCount)
     {
         if (Identify(resource) is not { } client)
