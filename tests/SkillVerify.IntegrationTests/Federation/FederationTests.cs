@@ -21,13 +21,19 @@ public class FederationTests
     private const string OnlyAtBHolder = "钱多多";
     private const double TimeoutSeconds = 2;
 
-    private static async Task<KestrelInstance> StartProvinceBAsync()
+    private static async Task<KestrelInstance> StartProvinceBAsync(string? peerFor44 = null)
     {
-        var b = KestrelInstance.Start(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Federation:LocalProvince"] = "32",
             ["RateLimiting:AnonymousPerMinute"] = "100000",
-        });
+        };
+        if (peerFor44 is not null)
+        {
+            settings["Federation:Peers:44:BaseUrl"] = peerFor44;
+            settings["Federation:Peers:44:ApiKey"] = PartnerKeyHelpers.RandomWellFormedKey();
+        }
+        var b = KestrelInstance.Start(settings);
         var store = b.Services.GetRequiredService<ISkillVerifyStore>();
         var hasher = b.Services.GetRequiredService<HolderHasher>();
         await store.UpsertCertificatesAsync([
@@ -160,7 +166,7 @@ public class FederationTests
     {
         // A question marked as forwarded by a peer is answered from this instance's data (here: no peer for 44,
         // registry checks only), never passed on again, so two misconfigured instances cannot bounce it forever.
-        await using var b = await StartProvinceBAsync();
+        await using var b = await StartProvinceBAsync(peerFor44: "http://127.0.0.1:9");
         var key = await b.CreatePartnerKeyAsync(provinces: "*");
         using var client = b.CreateNetworkClient().WithKey(key.Plaintext);
         client.DefaultRequestHeaders.Add("X-SkillVerify-Forwarded", "1");
