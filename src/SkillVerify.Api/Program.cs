@@ -43,6 +43,8 @@ app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 
 try
 {
+    // Every ValidateOnStart check, now, so a wrong setting is reported before the host logs anything.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     await app.InitializeStorageAsync();
     await app.InitializePartnersAsync();
     await app.RunAsync();

@@ -66,8 +66,11 @@ public static class StorageExtensions
     {
         var layout = app.Services.GetRequiredService<StorageLayout>();
         var store = app.Services.GetRequiredService<ISkillVerifyStore>();
+        // Resolved now so a missing or malformed key stops the start, not the first request.
+        var hasher = app.Services.GetRequiredService<HolderHasher>();
+        app.Services.GetRequiredService<CodeDecoder>();
         await store.MigrateAsync();
-        if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, app.Services.GetRequiredService<HolderHasher>(), app.Services.GetRequiredService<TimeProvider>()))
+        if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, hasher, app.Services.GetRequiredService<TimeProvider>()))
         {
             app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
         }

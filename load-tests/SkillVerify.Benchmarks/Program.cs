@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(SkillVerify.Benchmarks.HotPathBenchmarks).Assembly).Run(args);

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using SkillVerify.IntegrationTests.Infrastructure;
+
+namespace SkillVerify.IntegrationTests.Hosting;
+
+/// <summary>
+/// A wrong setting stops the service with a sentence that names the setting — checked on the real
+/// service binary, the way an operator meets it: exit code, the sentence, no stack trace.
+/// </summary>
+public class StartupTests
+{
+    [Theory]
+    [InlineData("Database__Provider", "oracle", "Database:Provider")]
+    [InlineData("Database__CommandTimeoutSeconds", "0", "CommandTimeoutSeconds")]
+    [InlineData("Codes__FirstYear", "2030", "Codes:FirstYear")]
+    [InlineData("Admin__ApiKeys__0", "short", "Admin:ApiKeys")]
+    [InlineData("Privacy__HashKey", "not-base64!", "Privacy:HashKey")]
+    public async Task AWrongSettingStopsTheServiceNamingTheSetting(string key, string value, string named)
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { [key] = value });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("SkillVerify cannot start", output);
+        Assert.Contains(named, output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task AConfiguredDatabaseWithoutAHashKeyStopsTheService()
+    {
+        var (exitCode, output) = await RunServiceAsync(new()
+        {
+            ["ConnectionStrings__SkillVerify"] = "Data Source=" + Path.Combine(Path.GetTempPath(), $"sv-{Guid.NewGuid():N}.db"),
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Privacy:HashKey", output);
+    }
+
+    [Fact]
+    public async Task AConfiguredDatabaseWithAHashKeyStartsWithoutDemoData()
+    {
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:SkillVerify"] = "Data Source=" + Path.Combine(Path.GetTempPath(), $"sv-{Guid.NewGuid():N}.db"),
+            ["Privacy:HashKey"] = Convert.ToBase64String(new byte[32]),
+        });
+        var client = factory.CreateClient();
+
+        var response = await client.PostRawAsync("/api/v1/verifications", "{\"code\":\"Y000044030006233000123\",\"holderName\":\"王小明\"}");
+        var body = await response.JsonAsync();
+
+        Assert.Equal("INVALID", body.Str("outcome"));
+        Assert.Equal("issuer.not_found", body.Check("issuer_registry").Str("code"));
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "SkillVerify.Api.dll");
+        var data = Path.Combine(Path.GetTempPath(), "skillverify-tests", Guid.NewGuid().ToString("N"));
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", "http://127.0.0.1:0"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["Database__DataDirectory"] = data;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException("The service kept running despite a wrong setting.");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
