@@ -17,15 +17,17 @@ public static class FederationExtensions
             // One circuit breaker per peer: one province being down does not cut off the others.
             .SelectPipelineByAuthority();
         // Configured from the bound options when the pipeline is first built, so every configuration source counts.
-        builder.Services.AddOptions<HttpStandardResilienceOptions>(resilience.PipelineName).Configure<IOptions<FederationOptions>>((o, options) =>
+        // (Read unvalidated and clamped: a wrong value is reported once, by FederationOptions' own validation.)
+        builder.Services.AddOptions<HttpStandardResilienceOptions>(resilience.PipelineName).Configure<IConfiguration>((o, configuration) =>
         {
-            var federation = options.Value;
-            var total = TimeSpan.FromSeconds(federation.TimeoutSeconds);
+            var federation = configuration.GetSection(FederationOptions.Section).Get<FederationOptions>() ?? new FederationOptions();
+            var retries = Math.Clamp(federation.Retries, 0, 5);
+            var total = TimeSpan.FromSeconds(Math.Clamp(federation.TimeoutSeconds, 0.1, 60));
             // Each attempt gets an equal share of the budget, so retries never push the answer past the total timeout.
-            var attempt = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, total.Ticks / (federation.Retries + 1)));
+            var attempt = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks, total.Ticks / (retries + 1)));
             o.TotalRequestTimeout.Timeout = total;
             o.AttemptTimeout.Timeout = attempt;
-            o.Retry.MaxRetryAttempts = Math.Max(1, federation.Retries);
+            o.Retry.MaxRetryAttempts = Math.Max(1, retries);
             o.Retry.ShouldRetryAfterHeader = false;
             o.Retry.Delay = TimeSpan.FromMilliseconds(100);
             o.Retry.BackoffType = Polly.DelayBackoffType.Exponential;

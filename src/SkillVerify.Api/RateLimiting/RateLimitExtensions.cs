@@ -34,20 +34,27 @@ public static class RateLimitExtensions
         services.AddOptions<RateLimiterOptions>().Configure<RequestLimiter>((options, limiter) => options.GlobalLimiter = limiter);
 
         // X-Forwarded-For is believed only from the configured proxies; the defaults (loopback) are cleared.
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<RateLimitOptions>>((options, limits) =>
+        // (Read unvalidated, skipping bad entries: a wrong value is reported once, by RateLimitOptions' own validation.)
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
         {
-            var settings = limits.Value;
+            var settings = TrustedSources(configuration);
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.ForwardLimit = null;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
             foreach (var proxy in settings.TrustedProxies)
             {
-                options.KnownProxies.Add(IPAddress.Parse(proxy));
+                if (IPAddress.TryParse(proxy, out var address))
+                {
+                    options.KnownProxies.Add(address);
+                }
             }
             foreach (var network in settings.TrustedNetworks)
             {
-                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                if (System.Net.IPNetwork.TryParse(network, out var parsed))
+                {
+                    options.KnownIPNetworks.Add(parsed);
+                }
             }
         });
         return builder;
@@ -56,15 +63,18 @@ public static class RateLimitExtensions
     /// <summary>Forwarded headers (only with trusted proxies configured), then the rate limiter.</summary>
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
     {
-        var forwarded = app.ApplicationServices.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        var trusted = TrustedSources(app.ApplicationServices.GetRequiredService<IConfiguration>());
         // With no known proxy at all the middleware would believe everyone: leave it out instead.
-        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        if (trusted.TrustedProxies.Count > 0 || trusted.TrustedNetworks.Count > 0)
         {
             app.UseForwardedHeaders();
         }
         app.UseRateLimiter();
         return app;
     }
+
+    private static RateLimitOptions TrustedSources(IConfiguration configuration) =>
+        configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
 
     private sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
     {

@@ -15,6 +15,10 @@ public class StartupTests
     [InlineData("Codes__FirstYear", "2030", "Codes:FirstYear")]
     [InlineData("Admin__ApiKeys__0", "short", "Admin:ApiKeys")]
     [InlineData("Privacy__HashKey", "not-base64!", "Privacy:HashKey")]
+    [InlineData("Federation__LocalProvince", "99", "Federation:LocalProvince")]
+    [InlineData("RateLimiting__TrustedProxies__0", "not-an-address", "RateLimiting:TrustedProxies")]
+    [InlineData("RateLimiting__AnonymousPerMinute", "0", "RateLimiting:AnonymousPerMinute")]
+    [InlineData("Partners__RefreshSeconds", "0", "Partners:RefreshSeconds")]
     public async Task AWrongSettingStopsTheServiceNamingTheSetting(string key, string value, string named)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [key] = value });
