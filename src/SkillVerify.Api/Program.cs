@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using SkillVerify.Api.Admin;
+using SkillVerify.Api.Caching;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Partners;
@@ -12,10 +14,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
 builder.AddStorage();
-// L1 in-process cache for records.
+// Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
 builder.AddCaching();
-// Admin / issuing-body API keys (X-Api-Key).
+// Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
 builder.AddAdminKeys();
+builder.AddAdmin();
 // Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
 builder.AddPartners();
 // Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
@@ -32,10 +35,13 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Client address from trusted proxies only, then the limits (429 + Retry-After).
 app.UseRateLimits();
+// Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
+app.UseOutputCache();
 
 app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
+app.MapAdmin();
 app.MapPartners();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");

@@ -1,27 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SkillVerify.Api.Verification;
 using SkillVerify.Data;
 
 namespace SkillVerify.Api.Infrastructure;
 
 public static class ApiExtensions
 {
-    public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHybridCache(options =>
-        {
-            options.MaximumPayloadBytes = 64 * 1024;
-            options.MaximumKeyLength = 128;
-            options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = RecordCache.FoundTtl, LocalCacheExpiration = RecordCache.FoundTtl };
-        });
-        builder.Services.AddSingleton<RecordCache>();
-        builder.Services.AddSingleton<VerificationService>();
-        return builder;
-    }
-
     public static IHostApplicationBuilder AddApiPlumbing(this IHostApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Security;
 using SkillVerify.Data.Partners;
 
 namespace SkillVerify.Api.Partners;
@@ -68,6 +69,12 @@ public static class PartnerAccess
             return Problems.BadRequest("auth.key_in_query", "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header.");
         }
         var auth = context.GetPartnerAuthentication();
+        if (!required && auth.State is not (PartnerKeyState.Valid or PartnerKeyState.Missing)
+            && context.RequestServices.GetRequiredService<AdminKeys>().IsValid(context.Request.Headers[Header].ToString()))
+        {
+            // An admin key on a public endpoint: welcome, with no partner privileges (X-Api-Key carries both kinds).
+            return null;
+        }
         return auth.State switch
         {
             PartnerKeyState.Valid => null,

@@ -11,7 +11,7 @@ namespace SkillVerify.Api.RateLimiting;
 /// The global limiter behind ASP.NET Core's rate-limiting middleware: anonymous callers by client
 /// address (IPv6 by /64, which one client typically holds whole), partners by key with the key's own
 /// quota. A key that does not authenticate counts as anonymous, so forged keys create no partition of
-/// their own. Every answer under /api carries RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset.
+/// their own. Answers under /api carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (successful GETs excepted, see WriteHeaders).
 /// </summary>
 public sealed class RequestLimiter(IOptions<RateLimitOptions> options, LocalWindows local, RedisWindows? shared = null) : PartitionedRateLimiter<HttpContext>
 {
@@ -125,7 +125,9 @@ public sealed class RequestLimiter(IOptions<RateLimitOptions> options, LocalWind
 
     private static void WriteHeaders(HttpContext context, WindowCount count)
     {
-        if (context.Response.HasStarted)
+        // A GET may be stored by the output cache, headers included: one client's counts must not be replayed
+        // to another, so successful GETs go without them (refusals are never cached and always carry them).
+        if (context.Response.HasStarted || (count.Acquired && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))))
         {
             return;
         }

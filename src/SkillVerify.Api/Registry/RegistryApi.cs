@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data;
@@ -26,15 +27,18 @@ public static class RegistryApi
 
         group.MapGet("/organizations/{organizationCode}", GetOrganization)
             .WithName("GetOrganization")
-            .WithSummary("A registry entry with its status history, scope, aliases and quality results.");
+            .WithSummary("A registry entry with its status history, scope, aliases and quality results.")
+            .CacheOutput(OutputCachePolicies.Registry);
 
         group.MapGet("/organizations", SearchOrganizations)
             .WithName("SearchOrganizations")
-            .WithSummary("Search the registry by province, type, name or code, and occupation; paged.");
+            .WithSummary("Search the registry by province, type, name or code, and occupation; paged.")
+            .CacheOutput(OutputCachePolicies.Registry);
 
         group.MapGet("/levels", () => TypedResults.Ok(Levels))
             .WithName("GetLevels")
-            .WithSummary("The eight skill levels with their requirement text (附件 of 人社部发〔2022〕14号).");
+            .WithSummary("The eight skill levels with their requirement text (附件 of 人社部发〔2022〕14号).")
+            .CacheOutput(OutputCachePolicies.Static);
 
         return group;
     }

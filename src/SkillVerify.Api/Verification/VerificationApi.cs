@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Caching;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Partners;
@@ -21,7 +22,8 @@ public static class VerificationApi
 
         group.MapGet("/codes/{code}", Decode)
             .WithName("DecodeCode")
-            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.");
+            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.")
+            .CacheOutput(OutputCachePolicies.Static);
 
         group.MapPost("/verifications", Verify)
             .AcceptPartnerKey()

@@ -35,7 +35,6 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
     [Theory]
     [InlineData("not-a-key")]
     [InlineData("svk_0123456789ab_short")]
-    [InlineData("demo-admin-key-not-for-production")]
     public async Task AMalformedKeyIs401(string key)
     {
         var response = await factory.CreateClient().WithKey(key).PostJsonAsync(Batch, OneItem);
@@ -99,6 +98,18 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
         var response = await factory.CreateClient().WithKey("wrong").PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明" });
 
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "auth.key_invalid");
+    }
+
+    [Fact]
+    public async Task AnAdminKeyIsAnonymousOnThePublicEndpointAndNotAPartnerOnBatch()
+    {
+        var client = factory.CreateClient().WithKey(SkillVerify.Api.Security.AdminOptions.DemoKey);
+
+        var single = await client.PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明" });
+        var batch = await client.PostJsonAsync(Batch, OneItem);
+
+        Assert.Equal(HttpStatusCode.OK, single.StatusCode);
+        await AssertProblemAsync(batch, HttpStatusCode.Unauthorized, "auth.key_invalid");
     }
 
     [Fact]

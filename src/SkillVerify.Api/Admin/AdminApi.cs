@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Caching;
+using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Security;
+using SkillVerify.Api.Verification;
+using SkillVerify.Data;
+using SkillVerify.Data.Caching;
+using SkillVerify.Domain.Codes;
+using SkillVerify.Domain.Verification;
+
+namespace SkillVerify.Api.Admin;
+
+/// <summary>POST …/revocation: revoke (撤销) a certificate from a date, with a reason.</summary>
+public sealed record RevocationRequest(string? Reason, string? EffectiveDate);
+
+/// <summary>POST …/status-events: a registry status change (registered, suspended 暂停, revoked 撤销, withdrawn 退出) from a date.</summary>
+public sealed record StatusEventRequest(string? Status, string? EffectiveDate, string? Reason);
+
+/// <summary>What the write changed, and whether every instance was told to drop its cached copy.</summary>
+public sealed record AdminWriteResponse(string Code, string Status, string EffectiveDate, string? Reason, bool InvalidatedEverywhere);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RevocationRequest))]
+[JsonSerializable(typeof(StatusEventRequest))]
+[JsonSerializable(typeof(AdminWriteResponse))]
+public sealed partial class AdminJsonContext : JsonSerializerContext;
+
+/// <summary>
+/// Admin writes (X-Api-Key): revocations and registry status changes. Each write commits, then evicts the
+/// changed records on every instance (<see cref="CacheInvalidator"/>), so all of them answer from the new data within a second.
+/// </summary>
+public static class AdminApi
+{
+    public const int MaxReasonLength = 200;
+
+    public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAdminKey();
+
+        group.MapPost("/certificates/{code}/revocation", RevokeCertificate)
+            .WithName("RevokeCertificate")
+            .WithSummary("Revoke (撤销) a certificate from an effective date, with a reason. Admin key required.")
+            .Accepts<RevocationRequest>("application/json")
+            .Produces<AdminWriteResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/organizations/{organizationCode}/status-events", AddStatusEvent)
+            .WithName("AddOrganizationStatusEvent")
+            .WithSummary("Record a registry status change of an organization (registered, suspended, revoked, withdrawn). Admin key required.")
+            .Accepts<StatusEventRequest>("application/json")
+            .Produces<AdminWriteResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    public static IHostApplicationBuilder AddAdmin(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Add(AdminJsonContext.Default));
+        return builder;
+    }
+
+    private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> RevokeCertificate(
+        string code, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var parsed = CodeParser.Parse(code);
+        if (parsed.Error is { } error)
+        {
+            return Problems.InvalidCode(error);
+        }
+        if (parsed.Code is not { } certificateCode)
+        {
+            return Problems.BadRequest("admin.legacy_code", "只能撤销职业技能等级证书（22位编号），旧版职业资格证书不在本库中。",
+                "Only skill-level certificates (22-character codes) can be revoked here; legacy qualification certificates are not held.");
+        }
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AdminJsonContext.Default.RevocationRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (ValidateReason(request!.Reason, required: true) is { } reasonProblem)
+        {
+            return reasonProblem;
+        }
+        if (ValidateDate(request.EffectiveDate, decoder.Today, out var effective) is { } dateProblem)
+        {
+            return dateProblem;
+        }
+        var record = await store.FindCertificateAsync(certificateCode.Value, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound("certificate.not_found", $"没有编号为 {certificateCode.Value} 的证书。", $"No certificate with code {certificateCode.Value} is held.");
+        }
+        if (effective < record.IssueDate)
+        {
+            return Problems.BadRequest("request.effective_date_before_issue", "撤销生效日期（effectiveDate）不能早于发证日期。",
+                $"The effective date (effectiveDate) cannot be before the certificate's issue date {record.IssueDate:yyyy-MM-dd}.");
+        }
+        var reason = request.Reason!.Trim();
+        if (!await store.RevokeCertificateAsync(certificateCode.Value, effective, reason, cancellationToken))
+        {
+            return Problems.NotFound("certificate.not_found", $"没有编号为 {certificateCode.Value} 的证书。", $"No certificate with code {certificateCode.Value} is held.");
+        }
+        var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForCertificates(certificateCode.Value), cancellationToken);
+        return TypedResults.Ok(new AdminWriteResponse(certificateCode.Value, "revoked", Iso(effective), reason, everywhere));
+    }
+
+    private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> AddStatusEvent(
+        string organizationCode, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var (code, error) = CodeParser.ParseOrganizationCode(organizationCode);
+        if (error is not null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "The organization code is not valid.", error.Code, error.MessageZh, error.MessageEn, error.Position);
+        }
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AdminJsonContext.Default.StatusEventRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var status = request!.Status?.Trim().ToLowerInvariant();
+        if (status is null || !OrganizationStatus.IsKnown(status))
+        {
+            return Problems.BadRequest("request.status",
+                "状态（status）应为 registered（备案）、suspended（暂停）、revoked（撤销）或 withdrawn（退出）。",
+                "The status must be one of: registered, suspended, revoked, withdrawn.");
+        }
+        if (ValidateDate(request.EffectiveDate, decoder.Today, out var effective) is { } dateProblem)
+        {
+            return dateProblem;
+        }
+        if (ValidateReason(request.Reason, required: false) is { } reasonProblem)
+        {
+            return reasonProblem;
+        }
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
+        if (!await store.AddStatusEventAsync(code!, new StatusEvent(status, effective, reason), cancellationToken))
+        {
+            return Problems.NotFound("organization.not_found", $"评价机构目录中没有机构代码为 {code} 的机构。", $"No body with organization code {code} is on the registry.");
+        }
+        var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForOrganizations(code!), cancellationToken);
+        return TypedResults.Ok(new AdminWriteResponse(code!, status, Iso(effective), reason, everywhere));
+    }
+
+    private static ProblemHttpResult? ValidateReason(string? reason, bool required)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return required
+                ? Problems.BadRequest("request.reason_required", "请填写原因（reason）。", "A reason (reason) is required.")
+                : null;
+        }
+        return reason.Trim().Length > MaxReasonLength
+            ? Problems.BadRequest("request.reason_too_long", $"原因（reason）最多{MaxReasonLength}个字符。", $"The reason (reason) is limited to {MaxReasonLength} characters.")
+            : null;
+    }
+
+    private static ProblemHttpResult? ValidateDate(string? text, DateOnly today, out DateOnly date)
+    {
+        date = default;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problems.BadRequest("request.effective_date_required", "请填写生效日期（effectiveDate，格式 yyyy-MM-dd）。", "An effective date (effectiveDate, yyyy-MM-dd) is required.");
+        }
+        if (!DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+        {
+            return Problems.BadRequest("request.effective_date", "生效日期（effectiveDate）应为 yyyy-MM-dd 格式的日期。", "The effective date (effectiveDate) must be a date in yyyy-MM-dd form.");
+        }
+        if (date > today)
+        {
+            return Problems.BadRequest("request.effective_date_future", "生效日期（effectiveDate）不能晚于今天。", "The effective date (effectiveDate) cannot be in the future.");
+        }
+        return null;
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

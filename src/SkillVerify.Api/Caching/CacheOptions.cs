@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using SkillVerify.Data.Caching;
+
+namespace SkillVerify.Api.Caching;
+
+/// <summary>
+/// Settings under <c>Cache</c>. Redis itself is <c>ConnectionStrings:Redis</c> (<c>ConnectionStrings__Redis</c>):
+/// without it the service caches in process only.
+/// </summary>
+public sealed class CacheOptions
+{
+    public const string Section = "Cache";
+    public const string RedisConnectionStringName = "Redis";
+
+    /// <summary>The in-process (L1) record cache holds at most this many entries.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "Cache:MaxLocalEntries (Cache__MaxLocalEntries) must be from {1} to {2}.")]
+    public int MaxLocalEntries { get; set; } = 100_000;
+
+    /// <summary>"Not found" answers are remembered in process only, at most this many, for <see cref="NotFoundSeconds"/>.</summary>
+    [Range(100, 10_000_000, ErrorMessage = "Cache:MaxNotFoundEntries (Cache__MaxNotFoundEntries) must be from {1} to {2}.")]
+    public int MaxNotFoundEntries { get; set; } = 20_000;
+
+    [Range(1, 3600, ErrorMessage = "Cache:NotFoundSeconds (Cache__NotFoundSeconds) must be from {1} to {2}.")]
+    public int NotFoundSeconds { get; set; } = 30;
+
+    /// <summary>How long an instance keeps a record in process: bounds staleness if an invalidation is lost while Redis is down.</summary>
+    [Range(1, 86_400, ErrorMessage = "Cache:LocalSeconds (Cache__LocalSeconds) must be from {1} to {2}.")]
+    public int LocalSeconds { get; set; } = 60;
+
+    /// <summary>How long a record lives in Redis (L2).</summary>
+    [Range(1, 86_400, ErrorMessage = "Cache:RecordSeconds (Cache__RecordSeconds) must be from {1} to {2}.")]
+    public int RecordSeconds { get; set; } = 600;
+
+    /// <summary>Prefix of every Redis key and of the invalidation channel; instances that share data share it.</summary>
+    [Required, RegularExpression("^[A-Za-z0-9:_.-]{1,64}$", ErrorMessage = "Cache:KeyPrefix (Cache__KeyPrefix) must be 1–64 letters, digits or : _ . -")]
+    public string KeyPrefix { get; set; } = CacheKeys.DefaultPrefix;
+
+    /// <summary>Redis connect timeout.</summary>
+    [Range(50, 30_000, ErrorMessage = "Cache:RedisConnectTimeoutMs (Cache__RedisConnectTimeoutMs) must be from {1} to {2}.")]
+    public int RedisConnectTimeoutMs { get; set; } = 500;
+
+    /// <summary>The longest a request waits on one Redis operation before treating it as a miss.</summary>
+    [Range(20, 30_000, ErrorMessage = "Cache:RedisOperationTimeoutMs (Cache__RedisOperationTimeoutMs) must be from {1} to {2}.")]
+    public int RedisOperationTimeoutMs { get; set; } = 250;
+
+    /// <summary>After consecutive Redis failures, Redis is bypassed for this long before one probe is let through.</summary>
+    [Range(100, 60_000, ErrorMessage = "Cache:RedisBreakMs (Cache__RedisBreakMs) must be from {1} to {2}.")]
+    public int RedisBreakMs { get; set; } = 1000;
+
+    /// <summary>Public output-cache entries (decode, levels) are kept this long; registry responses <see cref="RegistryOutputSeconds"/>.</summary>
+    [Range(1, 86_400, ErrorMessage = "Cache:StaticOutputSeconds (Cache__StaticOutputSeconds) must be from {1} to {2}.")]
+    public int StaticOutputSeconds { get; set; } = 3600;
+
+    [Range(1, 86_400, ErrorMessage = "Cache:RegistryOutputSeconds (Cache__RegistryOutputSeconds) must be from {1} to {2}.")]
+    public int RegistryOutputSeconds { get; set; } = 60;
+
+    /// <summary>Bytes of output-cache entries kept in process (decode and levels answers; registry answers go to Redis when configured).</summary>
+    [Range(1024, long.MaxValue, ErrorMessage = "Cache:LocalOutputBytes (Cache__LocalOutputBytes) must be from {1} to {2}.")]
+    public long LocalOutputBytes { get; set; } = 32L * 1024 * 1024;
+}

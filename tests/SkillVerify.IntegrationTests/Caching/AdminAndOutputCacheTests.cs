@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SkillVerify.Api.Security;
+using SkillVerify.IntegrationTests.Infrastructure;
+using static SkillVerify.IntegrationTests.Caching.CacheTestClient;
+
+namespace SkillVerify.IntegrationTests.Caching;
+
+/// <summary>The admin write endpoints' validation, and what the output cache may and may not keep. In-process cache only (no Redis).</summary>
+[Collection(CacheCollection.Name)]
+public sealed class AdminAndOutputCacheTests : IDisposable
+{
+    private readonly SkillVerifyFactory factory = new();
+
+    public void Dispose() => factory.Dispose();
+
+    [Fact]
+    public async Task AdminWritesNeedTheKeyAndAValidRequest()
+    {
+        var client = factory.CreateClient();
+        var url = $"/api/v1/admin/certificates/{ValidCode}/revocation";
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync(url, new { reason = "x", effectiveDate = today })).StatusCode);
+
+        client.DefaultRequestHeaders.Add(AdminKeys.Header, AdminOptions.DemoKey);
+        await AssertProblemAsync(await client.PostAsJsonAsync(url, new { effectiveDate = today }), HttpStatusCode.BadRequest, "request.reason_required");
+        await AssertProblemAsync(await client.PostAsJsonAsync(url, new { reason = "伪造", effectiveDate = "2025-13-01" }), HttpStatusCode.BadRequest, "request.effective_date");
+        await AssertProblemAsync(await client.PostAsJsonAsync(url, new { reason = "伪造", effectiveDate = "2999-01-01" }), HttpStatusCode.BadRequest, "request.effective_date_future");
+        await AssertProblemAsync(await client.PostAsJsonAsync(url, new { reason = "伪造", effectiveDate = "2019-01-01" }), HttpStatusCode.BadRequest, "request.effective_date_before_issue");
+        await AssertProblemAsync(await client.PostAsJsonAsync(url, new { reason = new string('长', 201), effectiveDate = today }), HttpStatusCode.BadRequest, "request.reason_too_long");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/certificates/Y000044030006233999999/revocation", new { reason = "伪造", effectiveDate = today }),
+            HttpStatusCode.NotFound, "certificate.not_found");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/certificates/Y0000440300/revocation", new { reason = "伪造", effectiveDate = today }),
+            HttpStatusCode.BadRequest, null);
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events", new { status = "closed", effectiveDate = today }),
+            HttpStatusCode.BadRequest, "request.status");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044039999/status-events", new { status = "suspended", effectiveDate = today }),
+            HttpStatusCode.NotFound, "organization.not_found");
+
+        // Cached VALID first; the revocation is seen at once (full-width input is normalized like everywhere else).
+        client.DefaultRequestHeaders.Remove(AdminKeys.Header);
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        client.DefaultRequestHeaders.Add(AdminKeys.Header, AdminOptions.DemoKey);
+        var revoked = await client.PostAsJsonAsync("/api/v1/admin/certificates/ｙ000044030006233000123/revocation", new { reason = "伪造材料", effectiveDate = today });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal("no-store", revoked.Headers.CacheControl?.ToString());
+        var body = await revoked.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(ValidCode, body.GetProperty("code").GetString());
+        Assert.Equal("revoked", body.GetProperty("status").GetString());
+        Assert.Equal("INVALID", await OutcomeAsync(client, ValidCode, ValidName));
+    }
+
+    [Fact]
+    public async Task PublicAnswersAreOutputCachedButNothingAskedWithAKeyOrAName()
+    {
+        var client = factory.CreateClient();
+        foreach (var url in new[] { "/api/v1/levels", "/api/v1/codes/" + ValidCode, "/api/v1/organizations/Y000044030006", "/api/v1/organizations?province=44" })
+        {
+            using var first = await client.GetAsync(url);
+            using var second = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            Assert.True(second.Headers.Age is not null, $"{url} was not served from the output cache.");
+        }
+
+        // A verification names a person: never kept by any cache.
+        var (_, _, verification) = await VerifyAsync(client, ValidCode, ValidName);
+        var (_, _, again) = await VerifyAsync(client, ValidCode, ValidName);
+        Assert.Equal("no-store", again.Headers.CacheControl?.ToString());
+        Assert.Null(again.Headers.Age);
+        verification.Dispose();
+
+        // Asked with a key: neither served from nor stored in the output cache.
+        using var keyed = new HttpRequestMessage(HttpMethod.Get, "/api/v1/levels");
+        keyed.Headers.Add(AdminKeys.Header, AdminOptions.DemoKey);
+        using var keyedResponse = await client.SendAsync(keyed);
+        Assert.Equal(HttpStatusCode.OK, keyedResponse.StatusCode);
+        Assert.Null(keyedResponse.Headers.Age);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(body.TryGetProperty("code", out var actual), "A problem has a stable code.");
+        if (code is not null)
+        {
+            Assert.Equal(code, actual.GetString());
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SkillVerify.Data;
+using SkillVerify.Data.Caching;
+using SkillVerify.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+using static SkillVerify.IntegrationTests.Caching.CacheTestClient;
+
+namespace SkillVerify.IntegrationTests.Caching;
+
+/// <summary>Writes on one instance are seen by every instance within a second (Redis pub/sub invalidation).</summary>
+[Collection(CacheCollection.Name)]
+public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "skillverify-tests", "shared-" + Guid.NewGuid().ToString("N"));
+    private readonly List<CacheFactory> instances = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        foreach (var instance in instances)
+        {
+            instance.Dispose();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task RevocationOnOneInstanceIsSeenByAnother()
+    {
+        var clients = await StartInstancesAsync(3);
+        foreach (var client in clients)
+        {
+            // Every instance now holds the VALID record in its own in-process cache.
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        }
+
+        var revoke = await Admin(clients[0]).PostAsJsonAsync($"/api/v1/admin/certificates/{ValidCode}/revocation",
+            new { reason = "伪造材料，撤销证书", effectiveDate = Today });
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        Assert.True((await revoke.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invalidatedEverywhere").GetBoolean());
+
+        foreach (var client in clients.Skip(1))
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, ValidCode, ValidName) == "INVALID", clock);
+        }
+        output.WriteLine($"Both other instances answered INVALID {clock.ElapsedMilliseconds} ms after the revocation.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The other instances saw the revocation only after {clock.ElapsedMilliseconds} ms.");
+        var (_, body, _) = await VerifyAsync(clients[2], ValidCode, ValidName);
+        Assert.Contains(body.GetProperty("checks").EnumerateArray(), c => c.GetProperty("status").GetString() == "fail");
+    }
+
+    [Fact]
+    public async Task StatusChangeOnOneInstanceIsSeenByAnother()
+    {
+        var clients = await StartInstancesAsync(2);
+        const string organization = "Y001111000001";
+        foreach (var client in clients)
+        {
+            // Cached in the output cache (shared through Redis) and in each instance's record cache.
+            Assert.Equal("registered", await CurrentStatusAsync(client, organization));
+            Assert.Equal("registered", await CurrentStatusAsync(client, organization));
+            Assert.Equal("VALID", await OutcomeAsync(client, "Y001111000001241000001", "李建国"));
+        }
+
+        var change = await Admin(clients[0]).PostAsJsonAsync($"/api/v1/admin/organizations/{organization}/status-events",
+            new { status = "suspended", effectiveDate = Today, reason = "评价质量评估不合格" });
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, change.StatusCode);
+
+        await EventuallyAsync(async () => await CurrentStatusAsync(clients[1], organization) == "suspended", clock);
+        await EventuallyAsync(async () =>
+        {
+            var (_, body, _) = await VerifyAsync(clients[1], "Y001111000001241000001", "李建国");
+            return body.GetProperty("certificate").GetProperty("issuer").GetProperty("currentStatus").GetString() == "suspended";
+        }, clock);
+        output.WriteLine($"The other instance showed the suspension {clock.ElapsedMilliseconds} ms after the write.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The other instance saw the status change only after {clock.ElapsedMilliseconds} ms.");
+        // Issued before the suspension: still VALID, with the later suspension shown.
+        Assert.Equal("VALID", await OutcomeAsync(clients[1], "Y001111000001241000001", "李建国"));
+    }
+
+    [Fact]
+    public async Task ImportByAnotherProcessIsSeenByEveryInstance()
+    {
+        var clients = await StartInstancesAsync(2);
+        const string imported = "Y000044030006233000124";
+        const string other = "Y001111000001241000001";
+        foreach (var client in clients)
+        {
+            // Cached on every instance: a "not found", and two VALID records.
+            Assert.Equal("INVALID", await OutcomeAsync(client, imported, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, other, "李建国"));
+        }
+
+        // What the import CLI does: write through its own store, then publish with the shared publisher.
+        var store = new DapperStore(new SqliteDialect($"Data Source={Path.Combine(folder, "skillverify.db")}"), TimeProvider.System);
+        var record = await store.FindCertificateAsync(ValidCode);
+        await store.UpsertCertificatesAsync([record! with { Code = imported, UpdatedAt = DateTimeOffset.UtcNow }]);
+        await store.RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        {
+            await publisher.PublishAsync(CacheInvalidation.ForCertificates(imported, ValidCode));
+        }
+        var clock = Stopwatch.StartNew();
+        foreach (var client in clients)
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, imported, ValidName) == "VALID", clock);
+            await EventuallyAsync(async () => await OutcomeAsync(client, ValidCode, ValidName) == "INVALID", clock);
+        }
+        output.WriteLine($"Every instance answered from the imported data {clock.ElapsedMilliseconds} ms after the publish.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The import was seen only after {clock.ElapsedMilliseconds} ms.");
+
+        // A bulk import publishes "everything changed".
+        await store.RevokeCertificateAsync(other, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        {
+            await publisher.PublishAsync(CacheInvalidation.All);
+        }
+        clock.Restart();
+        foreach (var client in clients)
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, other, "李建国") == "INVALID", clock);
+        }
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The bulk import was seen only after {clock.ElapsedMilliseconds} ms.");
+    }
+
+    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+
+    private string? redis;
+    private string? prefix;
+
+    private async Task<List<HttpClient>> StartInstancesAsync(int count)
+    {
+        redis = await CacheFactory.SharedRedisAsync();
+        prefix = CacheFactory.NewPrefix();
+        var database = Path.Combine(folder, "skillverify.db");
+        var clients = new List<HttpClient>();
+        for (var i = 0; i < count; i++)
+        {
+            // One after the other: the first creates and seeds the shared database.
+            var factory = new CacheFactory(CacheFactory.Shared(redis, prefix, database));
+            instances.Add(factory);
+            clients.Add(factory.CreateClient());
+            Assert.Equal("Healthy", await clients[i].GetStringAsync("/health/ready"));
+        }
+        return clients;
+    }
+
+    private static HttpClient Admin(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        client.DefaultRequestHeaders.Add("X-Api-Key", CacheFactory.AdminKey);
+        return client;
+    }
+
+    private static async Task<string?> CurrentStatusAsync(HttpClient client, string organization)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/organizations/" + organization);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("currentStatus").GetString();
+    }
+
+    /// <summary>Polls until the condition holds, for at most 3 s (the assertion on the elapsed time is the caller's).</summary>
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, Stopwatch clock)
+    {
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "The change was not seen within 3 s.");
+            await Task.Delay(10);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CacheCollection
+{
+    // The cache tests measure latencies and count queries: they run one at a time.
+    public const string Name = "Cache";
+}

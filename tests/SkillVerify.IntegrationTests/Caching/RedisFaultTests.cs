@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using SkillVerify.Api.Caching;
+using SkillVerify.Data.Caching;
+using SkillVerify.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+using static SkillVerify.IntegrationTests.Caching.CacheTestClient;
+
+namespace SkillVerify.IntegrationTests.Caching;
+
+/// <summary>
+/// Redis is only a cache: down at start, killed or frozen under load, the service keeps answering from the
+/// database without a 5xx or a long stall, and uses Redis again within seconds of its return. Each test runs
+/// its own redis-server, never the shared one.
+/// </summary>
+[Collection(CacheCollection.Name)]
+public sealed class RedisFaultTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// The longest any request may take while Redis fails: Redis calls give up after 250 ms
+    /// (Cache:RedisOperationTimeoutMs) and a failing Redis is then bypassed; the rest is headroom for a busy test machine.
+    /// </summary>
+    private static readonly TimeSpan MaxLatency = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How soon after Redis returns the cache must use it again.</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task RedisDownAtStartServiceStartsDegradedAndAnswersFromTheDatabase()
+    {
+        var port = PrivateRedis.FreePort();
+        var prefix = CacheFactory.NewPrefix();
+        using var factory = new CacheFactory(CacheFactory.Shared($"127.0.0.1:{port}", prefix));
+        var client = factory.CreateClient();
+
+        Assert.Equal("Healthy", await client.GetStringAsync("/health/live"));
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        Assert.Equal("INVALID", await OutcomeAsync(client, "S000032010101224000456", "张伟"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/organizations/Y000044030006")).StatusCode);
+
+        // Redis comes up: the service finds it by itself and caches there.
+        await using var redis = await PrivateRedis.StartAsync(port);
+        var clock = Stopwatch.StartNew();
+        while (await client.GetStringAsync("/health/ready") != "Healthy")
+        {
+            Assert.True(clock.Elapsed < Recovery, $"Redis was not used again within {Recovery.TotalSeconds} s of coming up.");
+            await Task.Delay(50);
+        }
+        output.WriteLine($"Ready went from Degraded to Healthy {clock.ElapsedMilliseconds} ms after Redis came up.");
+        await AssertCachesInRedisAsync(factory, client, redis.Address, prefix, "Y001111000001241000001", "李建国", clock);
+
+        // It also listens for invalidations now: a write published by another process evicts the cached answer.
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        await factory.Services.GetRequiredService<SkillVerify.Data.ISkillVerifyStore>().RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "撤销");
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis.Address, prefix))
+        {
+            await publisher.PublishAsync(CacheInvalidation.ForCertificates(ValidCode));
+        }
+        clock.Restart();
+        while (await OutcomeAsync(client, ValidCode, ValidName) != "INVALID")
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "An invalidation published after Redis came up was not received within 1 s.");
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task RedisKilledUnderLoadAnswersWithout5xx()
+    {
+        await using var redis = await PrivateRedis.StartAsync();
+        var prefix = CacheFactory.NewPrefix();
+        using var factory = new CacheFactory(CacheFactory.Shared(redis.Address, prefix));
+        var client = factory.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
+
+        await WarmUpAsync(client);
+        using var stop = new CancellationTokenSource();
+        var load = RunLoadAsync(client, workers: 8, stop.Token);
+        await Task.Delay(1000);
+        redis.Kill();
+        await Task.Delay(3000);
+        Assert.Equal("Degraded", await client.GetStringAsync("/health/ready"));
+        await redis.RestartAsync();
+        var clock = Stopwatch.StartNew();
+        await WaitForCircuitAsync(factory, clock);
+        await Task.Delay(500);
+        stop.Cancel();
+        var result = await load;
+
+        output.WriteLine($"Redis killed for 3 s under load: {result}; back in use {clock.ElapsedMilliseconds} ms after restart.");
+        Assert.True(result.Requests > 100, result.ToString());
+        Assert.Equal(0, result.ServerErrors);
+        Assert.Equal(0, result.Unexpected);
+        Assert.True(result.MaxLatency < MaxLatency, result.ToString());
+        await AssertCachesInRedisAsync(factory, client, redis.Address, prefix, "Y001111000001241000001", "李建国", clock);
+    }
+
+    [Fact]
+    public async Task RedisFrozenUnderLoadAnswersWithout5xx()
+    {
+        await using var redis = await PrivateRedis.StartAsync();
+        var prefix = CacheFactory.NewPrefix();
+        using var factory = new CacheFactory(CacheFactory.Shared(redis.Address, prefix));
+        var client = factory.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
+
+        await WarmUpAsync(client);
+        using var stop = new CancellationTokenSource();
+        var load = RunLoadAsync(client, workers: 8, stop.Token);
+        await Task.Delay(1000);
+        redis.Freeze();
+        await Task.Delay(3000);
+        Assert.Equal("Degraded", await client.GetStringAsync("/health/ready"));
+        redis.Thaw();
+        var clock = Stopwatch.StartNew();
+        await WaitForCircuitAsync(factory, clock);
+        await Task.Delay(500);
+        stop.Cancel();
+        var result = await load;
+
+        output.WriteLine($"Redis frozen (SIGSTOP) for 3 s under load: {result}; back in use {clock.ElapsedMilliseconds} ms after SIGCONT.");
+        Assert.True(result.Requests > 100, result.ToString());
+        Assert.Equal(0, result.ServerErrors);
+        Assert.Equal(0, result.Unexpected);
+        Assert.True(result.MaxLatency < MaxLatency, result.ToString());
+        await AssertCachesInRedisAsync(factory, client, redis.Address, prefix, "Y001111000001241000001", "李建国", clock);
+    }
+
+    /// <summary>The first requests of a fresh instance are slow (JIT, connection pools): not what is measured.</summary>
+    private static async Task WarmUpAsync(HttpClient client)
+    {
+        using var warmUp = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await RunLoadAsync(client, workers: 8, warmUp.Token);
+    }
+
+    private static async Task WaitForCircuitAsync(CacheFactory factory, Stopwatch clock)
+    {
+        var circuit = factory.Services.GetRequiredService<RedisCircuit>();
+        while (!circuit.IsClosed)
+        {
+            Assert.True(clock.Elapsed < Recovery, $"Redis was not used again within {Recovery.TotalSeconds} s of its return.");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A record not read before is written to Redis again: the cache is back, within the recovery bound.</summary>
+    private static async Task AssertCachesInRedisAsync(CacheFactory factory, HttpClient client, string redis, string prefix, string code, string name, Stopwatch clock)
+    {
+        Assert.Equal("VALID", await OutcomeAsync(client, code, name));
+        while (!await CacheFactory.RedisKeyExistsAsync(redis, prefix + "cert:" + code))
+        {
+            Assert.True(clock.Elapsed < Recovery, $"The record was not cached in Redis within {Recovery.TotalSeconds} s of its return.");
+            await Task.Delay(20);
+        }
+        Assert.True(factory.Services.GetRequiredService<RedisCircuit>().IsClosed);
+    }
+}
