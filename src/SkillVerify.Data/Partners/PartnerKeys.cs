@@ -26,6 +26,11 @@ public sealed class PartnerKeys(PartnerKeyStore store, TimeProvider time)
     /// <summary>The exact length of every key this service issues; anything else is refused before hashing.</summary>
     public static readonly int KeyLength = Prefix.Length + IdHexLength + 1 + Base64Url.GetEncodedLength(SecretBytes);
 
+    /// <summary>For the CLI: the keys in the database a dialect points at (run <c>DapperStore.MigrateAsync</c> first).</summary>
+    public static PartnerKeys Open(SqlDialect dialect, TimeProvider? time = null, int commandTimeoutSeconds = 5) =>
+        new(new PartnerKeyStore(dialect, commandTimeoutSeconds), time ?? TimeProvider.System);
+
+    /// <summary>Creates a key; <see cref="CreatedPartnerKey.Plaintext"/> is the only copy of the key. Throws <see cref="ArgumentException"/> naming a wrong field.</summary>
     public async Task<CreatedPartnerKey> CreateAsync(NewPartnerKey request, CancellationToken cancellationToken = default)
     {
         var name = request.Name?.Trim() ?? "";
