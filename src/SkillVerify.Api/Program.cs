@@ -5,9 +5,11 @@ using SkillVerify.Api.Caching;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Partners;
+using SkillVerify.Api.Qr;
 using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
+using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +21,8 @@ builder.AddCaching();
 // Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
 builder.AddAdminKeys();
 builder.AddAdmin();
+// QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
+builder.AddQr();
 // Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
 builder.AddPartners();
 // Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
@@ -42,6 +46,8 @@ app.MapHealth();
 app.MapVerification();
 app.MapRegistry();
 app.MapAdmin();
+app.MapSigningKeys();
+app.MapQr();
 app.MapPartners();
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");

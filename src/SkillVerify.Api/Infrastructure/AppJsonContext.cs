@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using SkillVerify.Api.Partners;
+using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
+using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Infrastructure;
@@ -15,6 +17,9 @@ namespace SkillVerify.Api.Infrastructure;
 [JsonSerializable(typeof(OrganizationDto))]
 [JsonSerializable(typeof(OrganizationSearchResponse))]
 [JsonSerializable(typeof(IReadOnlyList<LevelDto>))]
+[JsonSerializable(typeof(ScanRequest))]
+[JsonSerializable(typeof(ScanResponse))]
+[JsonSerializable(typeof(JsonWebKeySetDto))]
 [JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(BatchResponse))]
 [JsonSerializable(typeof(ProblemDetails))]

@@ -14,8 +14,6 @@ namespace SkillVerify.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class CacheFactory(IDictionary<string, string?> settings) : SkillVerifyFactory(settings)
 {
-    private readonly Dictionary<string, string?> early = new(settings);
-
     public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
 
     // A fixed holder-hash key: instances that share a database must hash names alike.
@@ -83,12 +81,6 @@ public sealed class CacheFactory(IDictionary<string, string?> settings) : SkillV
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        // AddCaching reads ConnectionStrings:Redis while the app is being built, before the factory's
-        // in-memory configuration is applied: host settings are there from the start.
-        foreach (var (key, value) in early)
-        {
-            builder.UseSetting(key, value);
-        }
         builder.ConfigureTestServices(services =>
         {
             var real = services.Last(d => d.ServiceType == typeof(ISkillVerifyStore));

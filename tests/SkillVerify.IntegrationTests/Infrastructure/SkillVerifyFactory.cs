@@ -40,7 +40,12 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        // UseSetting, not ConfigureAppConfiguration: the values must be visible while Program.cs builds
+        // (settings read then, such as ConnectionStrings:Redis, would otherwise be missed silently).
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)
