@@ -22,6 +22,8 @@ namespace SkillVerify.Api.Infrastructure;
 [JsonSerializable(typeof(JsonWebKeySetDto))]
 [JsonSerializable(typeof(BatchRequest))]
 [JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(ReceiptContent))]
+[JsonSerializable(typeof(ReceiptHeader))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

@@ -13,5 +13,5 @@ public sealed record BatchItemResult(int Index, VerificationResponse? Result, Ba
 /// <summary>Why one item was not verified: the status it would have had alone (400, 403), a stable code and sentences.</summary>
 public sealed record BatchItemError(int Status, string Code, string MessageZh, string MessageEn);
 
-/// <summary>The batch answer. <c>receiptStatus</c>: <c>not_requested</c>, <c>issued</c> or <c>unavailable</c> (no signing key on this instance yet).</summary>
+/// <summary>The batch answer. <c>receiptStatus</c>: <c>not_requested</c>, <c>issued</c> or <c>unavailable</c> (no signing key configured on this instance).</summary>
 public sealed record BatchResponse(int Count, IReadOnlyList<BatchItemResult> Items, string ReceiptStatus, string? Receipt);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SkillVerify.Api.Signing;
 using SkillVerify.Data;
 using SkillVerify.Data.Partners;
 
@@ -17,8 +18,9 @@ public static class PartnerExtensions
         services.AddSingleton<PartnerKeys>();
         services.AddSingleton<PartnerKeyDirectory>();
         services.AddHostedService<PartnerKeyRefresher>();
-        // Signed receipts need the signing keys of the QR/JWKS feature, which replaces this registration.
-        services.TryAddSingleton<IReceiptIssuer, UnavailableReceipts>();
+        // Receipts are signed with the same keys as offline QR payloads, published once as JWKS.
+        builder.AddSigningKeys();
+        services.TryAddSingleton<IReceiptIssuer, JwsReceiptIssuer>();
         return builder;
     }
 

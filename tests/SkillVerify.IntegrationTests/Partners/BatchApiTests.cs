@@ -176,15 +176,18 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
     }
 
     [Fact]
-    public async Task AReceiptRequestIsAcceptedAndSaysWhenNoSigningKeyIsAvailable()
+    public async Task AReceiptIsIssuedOnlyWhenAskedFor()
     {
         var key = (await factory.CreatePartnerKeyAsync()).Plaintext;
+        var items = new[] { new { code = "Y000044030006233000123", holderName = "王小明" } };
 
-        var (response, body) = await PostAsync(key, new { items = new[] { new { code = "Y000044030006233000123", holderName = "王小明" } }, receipt = true });
+        var (_, asked) = await PostAsync(key, new { items, receipt = true });
+        var (_, notAsked) = await PostAsync(key, new { items });
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("unavailable", body.Str("receiptStatus"));
-        Assert.Equal(JsonValueKind.Null, body.GetProperty("receipt").ValueKind);
+        Assert.Equal("issued", asked.Str("receiptStatus"));
+        Assert.Equal(3, asked.Str("receipt").Split('.').Length);
+        Assert.Equal("not_requested", notAsked.Str("receiptStatus"));
+        Assert.Equal(JsonValueKind.Null, notAsked.GetProperty("receipt").ValueKind);
     }
 
     [Fact]
