@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load-test runner: one command from nothing to a results table.
-#   load-tests/run.sh [--10m] [--duration SECONDS=10] [--rounds N=3] [--only a,b,...] [--label TEXT] [--no-readme]
+#   load-tests/run.sh [--10m] [--duration SECONDS=10] [--rounds N=3] [--only a,b,...] [--label TEXT] [--soak SECONDS]
 # Provisions Redis and PostgreSQL (scripts/test-servers.sh, loopback), generates a seeded dataset with the
 # CLI (1,000,000 certificates, 10,000,000 with --10m; cached under $LOAD_DIR so reruns skip it), imports it
 # into a SQLite file and a PostgreSQL database (once), publishes the API in Release and runs the scenarios
@@ -20,7 +20,8 @@ while (($#)); do
     --rounds) ROUNDS=$2; shift ;;
     --only) ONLY=$2; shift ;;
     --label) LABEL=$2; shift ;;
-    *) echo "usage: load-tests/run.sh [--10m] [--duration S] [--rounds N] [--only a,b] [--label TEXT]" >&2; exit 2 ;;
+    --soak) export SOAK=$2; shift ;;  # seconds; load-tests/soak.sh
+    *) echo "usage: load-tests/run.sh [--10m] [--duration S] [--rounds N] [--only a,b] [--label TEXT] [--soak SECONDS]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -67,7 +68,9 @@ PGDB="skillverify_load_$N"
 export PG_CONN="Host=127.0.0.1;Port=${SKILLVERIFY_TEST_PG_PORT:-5439};Username=postgres;Database=$PGDB;Maximum Pool Size=64"
 psql_cmd() { "$PG_BIN/psql" -h 127.0.0.1 -p "${SKILLVERIFY_TEST_PG_PORT:-5439}" -U postgres -qAt -c "$1" "${2:-postgres}"; }
 # The throwaway cluster may have been recreated since the last run: trust the database, not a marker file.
-if [[ $(psql_cmd "SELECT count(*) FROM certificates" "$PGDB" 2>/dev/null || echo 0) != "$N" ]]; then
+if [[ -n $ONLY && ,$ONLY, != *,cold_postgres,* ]]; then
+  echo "== PostgreSQL not needed by --only $ONLY" >&2
+elif [[ $(psql_cmd "SELECT count(*) FROM certificates" "$PGDB" 2>/dev/null || echo 0) != "$N" ]]; then
   echo "== import into PostgreSQL" >&2
   psql_cmd "DROP DATABASE IF EXISTS $PGDB" >/dev/null
   psql_cmd "CREATE DATABASE $PGDB" >/dev/null

@@ -256,5 +256,54 @@ def main():
     log(f"== wrote {out}.json and .md")
 
 
+def soak(seconds):
+    """Memory over time: one instance (SQLite + Redis), wrk in 20-second chunks cycling through the request mix."""
+    log(f"== soak for {seconds} s")
+    rows = load_codes()
+    files = {"hot": write_codes("hot", rows[:HOT]), "l2": write_codes("l2", rows[HOT:HOT + L2_SET])}
+    files["mobile"] = write_codes("mobile", [(c, qr_token(c, os.environ["QR_KEY"])) for c, _ in rows[:HOT]])
+    files["churn"] = write_codes("churn", rows[HOT + L2_SET:HOT + L2_SET + 300_000])  # more than L1 holds: evictions
+    del rows
+    mix = [("verify.lua", "hot"), ("notfound.lua", None), ("mobile.lua", "mobile"), ("verify.lua", "churn"), ("organization.lua", "hot"), ("decode.lua", "l2")]
+    inst = Instance("soak", 5199, "sqlite", f"Data Source={os.environ['SQLITE_DB']}", True)
+    samples = []
+    try:
+        inst.wait_ready()
+        start = time.time()
+        i = 0
+        while time.time() - start < seconds:
+            script, key = mix[i % len(mix)]
+            chunk = int(min(20, max(1, seconds - (time.time() - start))))
+            r = wrk(inst, script, files.get(key), 2, 64, chunk)
+            samples.append({"t_s": round(time.time() - start), "script": script, "codes": key, "requests": r["requests"], "errors": r["errors"],
+                            "rps": round(r["rps"]), "p99_ms": r["p99_us"] / 1000, "rss_mb": r["rss_mb"], "rss_peak_mb": r["rss_peak_mb"]})
+            log(f"t={samples[-1]['t_s']:5}s {script:17} {r['rps']:8.0f} req/s errors {r['errors']} rss {r['rss_mb']} MB (peak {r['rss_peak_mb']})")
+            i += 1
+    finally:
+        inst.stop()
+    n = len(samples)
+    first = samples[min(len(mix), n - 1)]["rss_mb"]  # after one pass of the mix: warm
+    last = samples[-1]["rss_mb"]
+    doc = {"run": RUN_ID, "commit": os.environ.get("COMMIT"), "seconds": seconds, "certificates": N, "loadavg": loadavg(),
+           "requests": sum(s["requests"] for s in samples), "errors": sum(s["errors"] for s in samples),
+           "rss_after_first_pass_mb": first, "rss_end_mb": last, "rss_max_mb": max(s["rss_mb"] for s in samples),
+           "rss_peak_mb": samples[-1]["rss_peak_mb"], "samples": samples}
+    text = (f"Soak {RUN_ID} · commit {doc['commit']} · {seconds} s · {doc['requests']:,} requests · {doc['errors']} errors · "
+            f"RSS after the first pass {first} MB, at the end {last} MB, highest sample {doc['rss_max_mb']} MB, VmHWM {doc['rss_peak_mb']} MB · "
+            f"load average at the end {doc['loadavg']}\n\n"
+            "| t (s) | requests | req/s | errors | RSS MB |\n|---:|---:|---:|---:|---:|\n"
+            + "".join(f"| {s['t_s']} | {s['requests']:,} | {s['rps']:,} | {s['errors']} | {s['rss_mb']} |\n" for s in samples[::max(1, n // 12)]))
+    print(text)
+    out = os.path.join(ROOT, "load-tests", "results", "soak-" + RUN_ID)
+    with open(out + ".json", "w") as f:
+        json.dump(doc, f, indent=1)
+    with open(out + ".md", "w") as f:
+        f.write(text)
+    log(f"== wrote {out}.json and .md")
+
+
 if __name__ == "__main__":
-    main()
+    if os.environ.get("SOAK"):
+        soak(int(os.environ["SOAK"]))
+    else:
+        main()
