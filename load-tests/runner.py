@@ -154,7 +154,7 @@ def main():
     files = {"hot": write_codes("hot", rows[:HOT]), "l2": write_codes("l2", rows[HOT:HOT + L2_SET])}
     files["mobile"] = write_codes("mobile", [(c, qr_token(c, os.environ["QR_KEY"])) for c, _ in rows[:HOT]])
     rest = rows[HOT + L2_SET:]
-    per_round = len(rest) // (ROUNDS + 1)
+    per_round = min(len(rest) // (ROUNDS + 1), 400_000)  # wrk's Lua loads the file in every thread: keep it quick
     # Slice 0 warms the cold instances' JIT; each round then asks codes no earlier run asked.
     cold = [write_codes(f"cold{i}", rest[i * per_round:(i + 1) * per_round]) for i in range(ROUNDS + 1)]
     del rows, rest
@@ -244,7 +244,8 @@ def main():
             target = f"≥ {s['target_ratio']:.2f} " + ("✅" if s["met"] else "❌")
         if s["scenario"] == "hot":
             target += f" · p99 ≤ 3 ms " + ("✅" if doc["hot_p99_met"] else "❌")
-        lines.append(f"| {s['scenario']} | {s['rps']:,.0f} | {s['ratio']:.2f} | {target} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
+        ratio = "— (latency target)" if s["scenario"] == "batch" else f"{s['ratio']:.2f}"
+        lines.append(f"| {s['scenario']} | {s['rps']:,.0f} | {ratio} | {target} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
                      f"{s['cpu_us_per_req']:.0f} | {s['errors']} | {s['rss_peak_mb']} |")
     table = "\n".join(lines)
     print(table)
