@@ -49,6 +49,9 @@ public static class EndpointCatalog
     private const string OtherBody = "S000032010101";
     private const string AdminKey = SkillVerify.Api.Security.AdminOptions.DemoKey;
 
+    /// <summary>Stands for a partner key the test creates on its instance (partner keys live in the database, not in settings).</summary>
+    public const string PartnerKey = "<partner key created by the test>";
+
     public static readonly IReadOnlyList<MatrixEndpoint> Slots =
     [
         new("GET", "/api/v1/codes/{code}", Slot.Path, "code", Expect.Rejected),
@@ -89,6 +92,7 @@ public static class EndpointCatalog
         new("GET", "/v/{code}", Slot.Path, "code", Expect.Answered),
         new("GET", "/v/{code}", Slot.Query, "t", Expect.Answered, PathValue: ValidCode),
         new("POST", "/v/{code}", Slot.Path, "code", Expect.Answered),
+        new("POST", "/api/v1/verifications/batch", Slot.Json, "items", Expect.Rejected, ApiKey: PartnerKey),
     ];
 
     /// <summary>The method and route of every endpoint in the matrix, as the app's route patterns spell them.</summary>
