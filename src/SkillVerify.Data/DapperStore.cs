@@ -32,7 +32,7 @@ public sealed class DapperStore : ISkillVerifyStore
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
         }
         await connection.ExecuteAsync(dialect.JournalDdl);
-        var applied = (await connection.QueryAsync<string>("SELECT script FROM schema_migrations")).ToHashSet(StringComparer.Ordinal);
+        var applied = (await connection.QueryAsync<string>(StoreSql.AppliedMigrations)).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, sql) in dialect.MigrationScripts())
         {
             if (applied.Contains(name))
@@ -45,7 +45,7 @@ public sealed class DapperStore : ISkillVerifyStore
                 await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
             }
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO schema_migrations (script, applied_at) VALUES (@name, @at)",
+                StoreSql.RecordMigration,
                 new { name, at = time.GetUtcNow().ToString("O") }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
         }
@@ -56,7 +56,7 @@ public sealed class DapperStore : ISkillVerifyStore
         try
         {
             await using var connection = await OpenAsync(cancellationToken);
-            return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", commandTimeout: commandTimeout, cancellationToken: cancellationToken)) == 1;
+            return await connection.ExecuteScalarAsync<int>(new CommandDefinition(StoreSql.SelectOne, commandTimeout: commandTimeout, cancellationToken: cancellationToken)) == 1;
         }
         catch (DbException)
         {
@@ -64,35 +64,24 @@ public sealed class DapperStore : ISkillVerifyStore
         }
     }
 
-    public async Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default)
+    public Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => FindCertificateOnceAsync(code, cancellationToken), cancellationToken);
+
+    private async Task<CertificateRecord?> FindCertificateOnceAsync(string code, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT code, issuer_code, level_code, issue_date, occupation_code, occupation_name, work_type,
-                   name_hash, name_masked, id_hash, id_masked, obtained_by, status, revoked_on, revocation_reason,
-                   term_from, term_to, review_state, updated_at
-            FROM certificates
-            WHERE code = @code
-            """;
-        await using var connection = await OpenAsync(cancellationToken);
+        const string sql = StoreSql.FindCertificate;
+        await using var connection = await OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CertificateRow>(Command(sql, new { code }, cancellationToken));
         return row?.ToRecord();
     }
 
-    public async Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default)
+    public Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => FindOrganizationOnceAsync(organizationCode, cancellationToken), cancellationToken);
+
+    private async Task<OrganizationRecord?> FindOrganizationOnceAsync(string organizationCode, CancellationToken cancellationToken)
     {
-        const string sql = """
-            SELECT code, type, name, province, parent_code, address, contact, registered_from, registered_to, updated_at
-            FROM organizations WHERE code = @code;
-            SELECT status, effective_date, reason
-            FROM organization_status_events WHERE organization_code = @code ORDER BY effective_date, status;
-            SELECT occupation_code, occupation_name, work_type, levels, valid_from, valid_to
-            FROM organization_scopes WHERE organization_code = @code ORDER BY occupation_code, work_type, valid_from;
-            SELECT alias, level_code
-            FROM organization_aliases WHERE organization_code = @code ORDER BY alias;
-            SELECT published_on, result, note
-            FROM organization_quality_results WHERE organization_code = @code ORDER BY published_on;
-            """;
-        await using var connection = await OpenAsync(cancellationToken);
+        const string sql = StoreSql.FindOrganization;
+        await using var connection = await OpenReadAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(Command(sql, new { code = organizationCode }, cancellationToken));
         var org = await grid.ReadSingleOrDefaultAsync<OrganizationRow>();
         if (org is null)
@@ -108,25 +97,13 @@ public sealed class DapperStore : ISkillVerifyStore
             org.RegisteredFrom, org.RegisteredTo, events, scope, aliases, quality, org.UpdatedAt);
     }
 
-    public async Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default)
+    public Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => SearchOrganizationsOnceAsync(query, cancellationToken), cancellationToken);
+
+    private async Task<OrganizationPage> SearchOrganizationsOnceAsync(OrganizationQuery query, CancellationToken cancellationToken)
     {
-        var where = new List<string>();
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
-        if (query.Province is not null) { where.Add("o.province = @Province"); }
-        if (query.Type is not null) { where.Add("o.type = @Type"); }
-        if (text is not null) { where.Add($"(o.name LIKE {dialect.Concat("'%'", "@Text", "'%'")} OR o.code LIKE {dialect.Concat("@Text", "'%'")})"); }
-        if (query.Occupation is not null)
-        {
-            where.Add("EXISTS (SELECT 1 FROM organization_scopes s WHERE s.organization_code = o.code AND s.occupation_code = @Occupation)");
-        }
-        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
-        var sql = $"""
-            SELECT COUNT(*) FROM organizations o {filter};
-            SELECT o.code, o.type, o.name, o.province, o.parent_code, o.registered_from, o.registered_to
-            FROM organizations o {filter}
-            ORDER BY o.code
-            {dialect.Page};
-            """;
+        var sql = StoreSql.SearchOrganizations(dialect, query.Province is not null, query.Type is not null, text is not null, query.Occupation is not null);
         var parameters = new
         {
             query.Province,
@@ -136,7 +113,7 @@ public sealed class DapperStore : ISkillVerifyStore
             Skip = (query.Page - 1) * query.PageSize,
             Take = query.PageSize,
         };
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenReadAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(Command(sql, parameters, cancellationToken));
         var total = await grid.ReadSingleAsync<long>();
         var items = (await grid.ReadAsync<(string Code, string Type, string Name, string Province, string? ParentCode, DateOnly RegisteredFrom, DateOnly? RegisteredTo)>())
@@ -145,27 +122,29 @@ public sealed class DapperStore : ISkillVerifyStore
         return new OrganizationPage(items, query.Page, query.PageSize, total);
     }
 
-    public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
+    public Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => GetSnapshotOnceAsync(cancellationToken), cancellationToken);
+
+    private async Task<RegistrySnapshot> GetSnapshotOnceAsync(CancellationToken cancellationToken)
     {
-        const string sql = "SELECT version, updated_at FROM registry_snapshot WHERE id = 1";
-        await using var connection = await OpenAsync(cancellationToken);
+        const string sql = StoreSql.Snapshot;
+        await using var connection = await OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<SnapshotRow>(Command(sql, null, cancellationToken));
         return new RegistrySnapshot(row.Version, row.UpdatedAt);
     }
 
-    public async Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default)
+    public Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => CountCertificatesOnceAsync(cancellationToken), cancellationToken);
+
+    private async Task<long> CountCertificatesOnceAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(Command("SELECT COUNT(*) FROM certificates", null, cancellationToken));
+        await using var connection = await OpenReadAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(Command(StoreSql.CountCertificates, null, cancellationToken));
     }
 
     public async Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            UPDATE certificates
-            SET status = 'revoked', revoked_on = @effectiveDate, revocation_reason = @reason, updated_at = @now
-            WHERE code = @code
-            """;
+        const string sql = StoreSql.RevokeCertificate;
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.ExecuteAsync(Command(sql, new { code, effectiveDate, reason, now = time.GetUtcNow() }, cancellationToken));
         return rows > 0;
@@ -176,7 +155,7 @@ public sealed class DapperStore : ISkillVerifyStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var exists = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT COUNT(*) FROM organizations WHERE code = @organizationCode", new { organizationCode }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            StoreSql.OrganizationExists, new { organizationCode }, transaction, commandTimeout, cancellationToken: cancellationToken));
         if (exists == 0)
         {
             return false;
@@ -184,7 +163,7 @@ public sealed class DapperStore : ISkillVerifyStore
         await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent,
             new { OrganizationCode = organizationCode, statusEvent.EffectiveDate, statusEvent.Status, statusEvent.Reason }, transaction, commandTimeout, cancellationToken: cancellationToken));
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE organizations SET updated_at = @now WHERE code = @organizationCode", new { organizationCode, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
+            StoreSql.TouchOrganization, new { organizationCode, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
         await BumpSnapshotAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
@@ -240,12 +219,15 @@ public sealed class DapperStore : ISkillVerifyStore
 
     private async Task BumpSnapshotAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE registry_snapshot SET version = version + 1, updated_at = @now WHERE id = 1",
+            StoreSql.BumpSnapshot,
             new { now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
 
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    private Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(dialect.CreateConnection(), cancellationToken);
+
+    private Task<DbConnection> OpenReadAsync(CancellationToken cancellationToken) => OpenAsync(dialect.CreateReadConnection(), cancellationToken);
+
+    private static async Task<DbConnection> OpenAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var connection = dialect.CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken);

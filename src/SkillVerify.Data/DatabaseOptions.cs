@@ -8,6 +8,9 @@ public sealed class DatabaseOptions : IValidatableObject
     public const string Section = "Database";
     public const string ConnectionStringName = "SkillVerify";
 
+    /// <summary>SQL Server: an optional connection string for the read path, e.g. with <c>ApplicationIntent=ReadOnly</c>.</summary>
+    public const string ReadConnectionStringName = "SkillVerifyReadOnly";
+
     /// <summary><c>sqlite</c> (embedded default), <c>sqlserver</c> or <c>postgres</c>.</summary>
     public string Provider { get; set; } = DatabaseProviders.Sqlite;
 

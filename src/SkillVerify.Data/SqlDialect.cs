@@ -3,6 +3,13 @@ using System.Reflection;
 
 namespace SkillVerify.Data;
 
+/// <summary>What one bulk upsert did.</summary>
+public readonly record struct UpsertCounts(long Inserted, long Updated, long Unchanged)
+{
+    public static UpsertCounts operator +(UpsertCounts a, UpsertCounts b) =>
+        new(a.Inserted + b.Inserted, a.Updated + b.Updated, a.Unchanged + b.Unchanged);
+}
+
 /// <summary>
 /// What differs between database engines. Everything else (the queries, the row mapping, the
 /// migration journal) is shared by <see cref="DapperStore"/>.
@@ -13,6 +20,22 @@ public abstract class SqlDialect
     public abstract string Name { get; }
 
     public abstract DbConnection CreateConnection();
+
+    /// <summary>Runs one read (open, query, map); a dialect may retry it on transient faults, reads being idempotent.</summary>
+    public virtual Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => read();
+
+    /// <summary>A connection for the read path (point lookups, searches); a read replica where the dialect supports one.</summary>
+    public virtual DbConnection CreateReadConnection() => CreateConnection();
+
+    /// <summary>
+    /// Inserts or updates one batch of rows (values in <see cref="TableSpec.Columns"/> order) inside the
+    /// caller's transaction, through the engine's bulk path; rows equal to the stored ones are left untouched.
+    /// </summary>
+    public abstract Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
+        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
+
+    /// <summary>Runs once on the import's connection before the first batch (engine settings for bulk loading).</summary>
+    public virtual Task PrepareForImportAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A paging clause for an ordered query, with <c>@Skip</c> and <c>@Take</c> parameters.</summary>
     public virtual string Page => "LIMIT @Take OFFSET @Skip";

@@ -53,7 +53,9 @@ public static class StorageExtensions
             }
             return new StorageLayout(provider, connectionString!, embedded, dataDirectory, options.SeedDemoData ?? embedded);
         });
-        services.AddSingleton(sp => Dialects.Create(sp.GetRequiredService<StorageLayout>().Provider, sp.GetRequiredService<StorageLayout>().ConnectionString));
+        services.AddSingleton(sp => Dialects.Create(sp.GetRequiredService<StorageLayout>().Provider, sp.GetRequiredService<StorageLayout>().ConnectionString,
+            // SQL Server: lookups may go to a read replica (ApplicationIntent=ReadOnly).
+            builder.Configuration.GetConnectionString(DatabaseOptions.ReadConnectionStringName)));
         services.AddSingleton<ISkillVerifyStore>(sp => new DapperStore(
             sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds));
         services.AddSingleton(sp => new HolderHasher(LoadHashKey(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value, sp.GetRequiredService<StorageLayout>())));
@@ -79,11 +81,8 @@ public static class StorageExtensions
 
     private static byte[] LoadHashKey(PrivacyOptions options, StorageLayout layout)
     {
-        var text = options.HashKey;
-        if (string.IsNullOrWhiteSpace(text) && !string.IsNullOrWhiteSpace(options.HashKeyFile))
-        {
-            text = File.ReadAllText(options.HashKeyFile).Trim();
-        }
+        // Read the same way as the import CLI (HolderKeys), so imported names match what callers type.
+        var text = HolderKeys.Read(options.HashKey, options.HashKeyFile);
         if (string.IsNullOrWhiteSpace(text))
         {
             if (!layout.EmbeddedDefault)
@@ -100,21 +99,14 @@ public static class StorageExtensions
             }
             text = File.ReadAllText(path).Trim();
         }
-        byte[] key;
         try
         {
-            key = Convert.FromBase64String(text);
+            return HolderKeys.Parse(text);
         }
-        catch (FormatException)
+        catch (InvalidOperationException e)
         {
-            key = [];
+            throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions), [e.Message]);
         }
-        if (key.Length < 32)
-        {
-            throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions),
-                ["Privacy:HashKey (Privacy__HashKey) must be base64 of at least 32 bytes."]);
-        }
-        return key;
     }
 }
 

@@ -126,45 +126,78 @@ public sealed class SyntheticData(int seed)
         return result;
     }
 
+    // Plausible level mix: most certificates are 初级/中级/高级工.
+    private static readonly (char Level, int Weight)[] LevelMix = [('5', 30), ('4', 30), ('3', 22), ('2', 9), ('1', 4), ('X', 3), ('T', 1), ('S', 1)];
+
     /// <summary>Certificates issued by the given organizations within their scopes, mostly while registered.</summary>
     public IEnumerable<CertificateSource> Certificates(IReadOnlyList<OrganizationRecord> issuers, int count, DateOnly today)
     {
-        // Plausible level mix: most certificates are 初级/中级/高级工.
-        (char Level, int Weight)[] mix = [('5', 30), ('4', 30), ('3', 22), ('2', 9), ('1', 4), ('X', 3), ('T', 1), ('S', 1)];
-        var total = mix.Sum(m => m.Weight);
         var serials = new Dictionary<(string, int), int>();
         for (var i = 0; i < count; i++)
         {
-            var issuer = issuers[random.Next(issuers.Count)];
-            var pick = random.Next(total);
-            var level = mix.First(m => (pick -= m.Weight) < 0).Level;
-            if (issuer.Type == 'S' && level is 'X' or 'T' or 'S')
-            {
-                level = '4';
-            }
-            var first = issuer.RegisteredFrom > new DateOnly(2022, 1, 1) || level is 'X' or 'T' or 'S' ? Max(issuer.RegisteredFrom, new DateOnly(2022, 1, 1)) : issuer.RegisteredFrom;
-            var span = today.DayNumber - first.DayNumber;
-            var date = first.AddDays(random.Next(Math.Max(1, span)));
-            var scope = issuer.Scope[random.Next(issuer.Scope.Count)];
-            var key = (issuer.Code, date.Year);
-            var serial = serials[key] = serials.GetValueOrDefault(key) + 1;
-            var code = CertificateCode.Format(issuer.Type, issuer.Code.Substring(1, 4), issuer.Code.Substring(5, 2), issuer.Code.Substring(7, 6), date.Year, level, serial.ToString("000000"));
-            var revoked = random.Next(200) == 0;
-            DateOnly? termFrom = null, termTo = null;
-            if (level is 'T' or 'S')
-            {
-                termFrom = date;
-                termTo = date.AddYears(random.Next(3) == 0 ? 1 : 4).AddDays(-1);
-            }
-            var review = level == '1' && date.Year < 2022
-                ? (random.Next(4) == 0 ? ReviewState.Pending : ReviewState.Confirmed)
-                : ReviewState.NotRequired;
-            var obtained = level is 'T' or 'S' ? "评聘" : level == 'X' ? "转正定级考核" : new[] { "考核", "考核", "考核", "以赛代评", "直接认定" }[random.Next(5)];
-            yield return new CertificateSource(code, issuer.Code, level, date, scope.OccupationCode, scope.OccupationName, scope.WorkType,
-                NextName(), random.Next(2) == 0 ? NextIdNumber(issuer.Province) : null, obtained,
-                revoked ? CertificateStatus.Revoked : CertificateStatus.Active, revoked ? date.AddDays(30 + random.Next(300)) : null,
-                revoked ? "考核违规，撤销证书" : null, termFrom, termTo, review);
+            yield return Certificate(issuers[random.Next(issuers.Count)], serials, today);
         }
+    }
+
+    /// <summary>
+    /// The same kind of certificates, streamed in code order (issuer, year, level, serial), as an upstream
+    /// system exporting by primary key would. Only one issuer's certificates are held at a time.
+    /// </summary>
+    public IEnumerable<CertificateSource> CertificatesInCodeOrder(IReadOnlyList<OrganizationRecord> issuers, int count, DateOnly today)
+    {
+        var sorted = issuers.OrderBy(o => o.Code, StringComparer.Ordinal).ToList();
+        var perIssuer = new int[sorted.Count];
+        for (var i = 0; i < count; i++)
+        {
+            perIssuer[random.Next(sorted.Count)]++;
+        }
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var serials = new Dictionary<(string, int), int>();
+            var batch = new List<CertificateSource>(perIssuer[i]);
+            for (var n = 0; n < perIssuer[i]; n++)
+            {
+                batch.Add(Certificate(sorted[i], serials, today));
+            }
+            batch.Sort((a, b) => string.CompareOrdinal(a.Code, b.Code));
+            foreach (var c in batch)
+            {
+                yield return c;
+            }
+        }
+    }
+
+    private CertificateSource Certificate(OrganizationRecord issuer, Dictionary<(string, int), int> serials, DateOnly today)
+    {
+        var total = 100;
+        var pick = random.Next(total);
+        var level = LevelMix.First(m => (pick -= m.Weight) < 0).Level;
+        if (issuer.Type == 'S' && level is 'X' or 'T' or 'S')
+        {
+            level = '4';
+        }
+        var first = issuer.RegisteredFrom > new DateOnly(2022, 1, 1) || level is 'X' or 'T' or 'S' ? Max(issuer.RegisteredFrom, new DateOnly(2022, 1, 1)) : issuer.RegisteredFrom;
+        var span = today.DayNumber - first.DayNumber;
+        var date = first.AddDays(random.Next(Math.Max(1, span)));
+        var scope = issuer.Scope[random.Next(issuer.Scope.Count)];
+        var key = (issuer.Code, date.Year);
+        var serial = serials[key] = serials.GetValueOrDefault(key) + 1;
+        var code = CertificateCode.Format(issuer.Type, issuer.Code.Substring(1, 4), issuer.Code.Substring(5, 2), issuer.Code.Substring(7, 6), date.Year, level, serial.ToString("000000"));
+        var revoked = random.Next(200) == 0;
+        DateOnly? termFrom = null, termTo = null;
+        if (level is 'T' or 'S')
+        {
+            termFrom = date;
+            termTo = date.AddYears(random.Next(3) == 0 ? 1 : 4).AddDays(-1);
+        }
+        var review = level == '1' && date.Year < 2022
+            ? (random.Next(4) == 0 ? ReviewState.Pending : ReviewState.Confirmed)
+            : ReviewState.NotRequired;
+        var obtained = level is 'T' or 'S' ? "评聘" : level == 'X' ? "转正定级考核" : new[] { "考核", "考核", "考核", "以赛代评", "直接认定" }[random.Next(5)];
+        return new CertificateSource(code, issuer.Code, level, date, scope.OccupationCode, scope.OccupationName, scope.WorkType,
+            NextName(), random.Next(2) == 0 ? NextIdNumber(issuer.Province) : null, obtained,
+            revoked ? CertificateStatus.Revoked : CertificateStatus.Active, revoked ? date.AddDays(30 + random.Next(300)) : null,
+            revoked ? "考核违规，撤销证书" : null, termFrom, termTo, review);
     }
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;

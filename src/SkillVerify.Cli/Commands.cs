@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Dapper;
+using SkillVerify.Data;
+using SkillVerify.Data.Generation;
+using SkillVerify.Data.Import;
+using Spectre.Console;
+
+namespace SkillVerify.Cli;
+
+public static class Commands
+{
+    public static Command Migrate(Option<string?> provider, Option<string?> connection)
+    {
+        var command = new Command("migrate", "Apply the schema scripts not yet applied to the configured database.");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
+            var store = new DapperStore(settings.CreateDialect(), TimeProvider.System, 600);
+            await store.MigrateAsync(cancellationToken);
+            AnsiConsole.MarkupLine($"[green]Schema up to date[/] ({settings.Provider}).");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Import(Option<string?> provider, Option<string?> connection)
+    {
+        var command = new Command("import", "Insert or update rows from a CSV or JSON Lines file (see README, \"Import formats\").");
+        foreach (var kind in ImportKind.All)
+        {
+            var file = new Argument<FileInfo>("FILE") { Description = $"UTF-8 CSV with the header {string.Join(",", kind.Columns)}, or JSON Lines (.jsonl)" };
+            var format = new Option<string?>("--format") { Description = "csv | jsonl (default: from the file extension)" };
+            var rejects = new Option<FileInfo?>("--rejects") { Description = "Where rejected rows go (default: FILE.rejects.csv)" };
+            var batchSize = new Option<int>("--batch-size") { Description = "Rows per committed batch", DefaultValueFactory = _ => 10_000 };
+            var sub = new Command(kind.Name, $"Import {kind.Name}.") { file, format, rejects, batchSize };
+            sub.SetAction(async (parse, cancellationToken) =>
+            {
+                var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
+                var path = parse.GetValue(file)!.FullName;
+                if (!File.Exists(path))
+                {
+                    throw new CliException($"No such file: {path}");
+                }
+                var size = parse.GetValue(batchSize);
+                if (size is < 1 or > 1_000_000)
+                {
+                    throw new CliException("--batch-size must be from 1 to 1000000.");
+                }
+                var options = new ImportOptions(path, parse.GetValue(rejects)?.FullName ?? path + ".rejects.csv",
+                    parse.GetValue(format)?.ToLowerInvariant() switch
+                    {
+                        null => RecordReader.FormatOf(path),
+                        "csv" => ImportFormat.Csv,
+                        "jsonl" => ImportFormat.JsonLines,
+                        var other => throw new CliException($"--format is '{other}'; it must be csv or jsonl."),
+                    }, size);
+                var hasher = kind is CertificatesKind ? settings.CreateHasher() : null;
+                var importer = new Importer(settings.CreateDialect(), TimeProvider.System);
+                ImportProgress result;
+                try
+                {
+                    result = await RunWithProgressAsync(kind, options, progress => importer.RunAsync(kind, options, hasher, progress, cancellationToken));
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new CliException(e.Message);
+                }
+                PrintSummary(kind, options, result);
+                return 0;
+            });
+            command.Subcommands.Add(sub);
+        }
+        return command;
+    }
+
+    public static Command Generate()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the files (keep it out of git, e.g. under /tmp)", Required = true };
+        var organizations = new Option<int>("--organizations") { Description = "Number of organizations", DefaultValueFactory = _ => 2_000 };
+        var certificates = new Option<int>("--certificates") { Description = "Number of certificates", DefaultValueFactory = _ => 100_000 };
+        var seed = new Option<int>("--seed") { Description = "The same seed gives the same data", DefaultValueFactory = _ => 42 };
+        var format = new Option<string>("--format") { Description = "csv | jsonl", DefaultValueFactory = _ => "csv" };
+        var today = new Option<string?>("--today") { Description = "The generation date (yyyy-MM-dd), for reproducible issue dates; default 2026-01-01" };
+        var command = new Command("generate", "Write a reproducible synthetic dataset (organizations, scopes, status-events, certificates) as import files.")
+        {
+            output, organizations, certificates, seed, format, today,
+        };
+        command.SetAction(parse =>
+        {
+            var fmt = parse.GetValue(format) switch
+            {
+                "csv" => ImportFormat.Csv,
+                "jsonl" => ImportFormat.JsonLines,
+                var other => throw new CliException($"--format is '{other}'; it must be csv or jsonl."),
+            };
+            var day = parse.GetValue(today) is { } t ? DateOnly.ParseExact(t, "yyyy-MM-dd") : new DateOnly(2026, 1, 1);
+            var dir = parse.GetValue(output)!.FullName;
+            var count = parse.GetValue(certificates);
+            var clock = Stopwatch.StartNew();
+            DatasetWriter.Write(dir, fmt, parse.GetValue(seed), parse.GetValue(organizations), count, day,
+                n => { if (Console.IsOutputRedirected || n == count) { Console.Error.WriteLine($"{n:N0} certificates"); } });
+            AnsiConsole.MarkupLine($"[green]Wrote[/] {parse.GetValue(organizations):N0} organizations and {count:N0} certificates to {Markup.Escape(dir)} in {clock.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command BenchLookups(Option<string?> provider, Option<string?> connection)
+    {
+        var count = new Option<int>("--count") { Description = "Number of lookups", DefaultValueFactory = _ => 200_000 };
+        var sample = new Option<int>("--sample") { Description = "Distinct codes drawn at random from the table", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("bench-lookups", "Single-threaded point lookups by certificate code through the store (as the API's cache miss does).")
+        {
+            count, sample,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
+            var store = new DapperStore(settings.CreateDialect(), TimeProvider.System, 30);
+            var codes = await SampleCodesAsync(settings.CreateDialect(), parse.GetValue(sample), cancellationToken);
+            if (codes.Count == 0)
+            {
+                throw new CliException("The certificates table is empty; import some first.");
+            }
+            var n = parse.GetValue(count);
+            // Warm up: JIT, the connection pool, the page cache.
+            for (var i = 0; i < Math.Min(n, 20_000); i++)
+            {
+                _ = await store.FindCertificateAsync(codes[i % codes.Count], cancellationToken);
+            }
+            var found = 0;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < n; i++)
+            {
+                if (await store.FindCertificateAsync(codes[(int)((i * 7919L) % codes.Count)], cancellationToken) is not null)
+                {
+                    found++;
+                }
+            }
+            clock.Stop();
+            var total = await store.CountCertificatesAsync(cancellationToken);
+            AnsiConsole.MarkupLine($"{n:N0} lookups over {total:N0} certificates ({found:N0} found) in {clock.Elapsed.TotalSeconds:F2} s: [bold]{n / clock.Elapsed.TotalSeconds:N0} lookups/s[/], {clock.Elapsed.TotalMicroseconds / n:F1} µs each.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<List<string>> SampleCodesAsync(SqlDialect dialect, int size, CancellationToken cancellationToken)
+    {
+        // Reservoir sample over one scan, so the sample covers the whole key range.
+        const string sql = "SELECT code FROM certificates";
+        await using var connection = dialect.CreateConnection();
+        await connection.OpenAsync(cancellationToken);
+        var random = new Random(7);
+        var reservoir = new List<string>(size);
+        long seen = 0;
+        await using var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, commandTimeout: 600, cancellationToken: cancellationToken));
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            seen++;
+            if (reservoir.Count < size)
+            {
+                reservoir.Add(reader.GetString(0));
+            }
+            else if (random.NextInt64(seen) is var j && j < size)
+            {
+                reservoir[(int)j] = reader.GetString(0);
+            }
+        }
+        return reservoir;
+    }
+
+    private static async Task<ImportProgress> RunWithProgressAsync(ImportKind kind, ImportOptions options, Func<IProgress<ImportProgress>, Task<ImportProgress>> run)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Logs and pipes get one line per batch instead of a redrawn bar.
+            return await run(new SyncProgress(p =>
+                Console.WriteLine($"batch {p.Batches}: read {p.Read:N0}, inserted {p.Inserted:N0}, updated {p.Updated:N0}, unchanged {p.Unchanged:N0}, rejected {p.Rejected:N0}")));
+        }
+        ImportProgress? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"{kind.Name} ← {Path.GetFileName(options.File)}", maxValue: Math.Max(1, new FileInfo(options.File).Length));
+                result = await run(new SyncProgress(p =>
+                {
+                    task.Value = p.BytesRead;
+                    task.Description = $"{kind.Name}: {p.Read:N0} read, {p.Rejected:N0} rejected";
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+
+    private static void PrintSummary(ImportKind kind, ImportOptions options, ImportProgress p)
+    {
+        var table = new Table().Title($"import {kind.Name}").AddColumn("read").AddColumn("inserted").AddColumn("updated")
+            .AddColumn("unchanged").AddColumn("rejected").AddColumn("rows/s").AddColumn("seconds");
+        table.AddRow($"{p.Read:N0}", $"{p.Inserted:N0}", $"{p.Updated:N0}", $"{p.Unchanged:N0}", $"{p.Rejected:N0}", $"{p.RowsPerSecond:N0}", $"{p.Elapsed.TotalSeconds:F1}");
+        AnsiConsole.Write(table);
+        // One machine-readable line for scripts (load-tests/import-bench.sh).
+        Console.WriteLine($"summary kind={kind.Name} read={p.Read} inserted={p.Inserted} updated={p.Updated} unchanged={p.Unchanged} rejected={p.Rejected} seconds={p.Elapsed.TotalSeconds:F2} write_seconds={p.WriteTime.TotalSeconds:F2} rows_per_second={p.RowsPerSecond:F0}");
+        if (p.Rejected > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]{p.Rejected:N0} rejected rows[/] listed with line and reason in {Markup.Escape(options.RejectsFile)}");
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (the writer), not on the thread pool, so the bar stays in order.</summary>
+    private sealed class SyncProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SkillVerify.Data;
+
+/// <summary>PostgreSQL (and the PostgreSQL-compatible domestic databases) through Npgsql.</summary>
+public sealed class PostgresDialect : SqlDialect
+{
+    private readonly NpgsqlDataSource dataSource;
+
+    public PostgresDialect(string connectionString)
+    {
+        dataSource = NpgsqlDataSource.Create(connectionString);
+    }
+
+    public override string Name => DatabaseProviders.Postgres;
+
+    public override DbConnection CreateConnection() => dataSource.CreateConnection();
+
+    /// <summary>
+    /// Binary COPY into a temporary table that lives for the batch's transaction, then one
+    /// INSERT … ON CONFLICT that only updates rows whose columns differ; RETURNING tells inserts from updates.
+    /// </summary>
+    public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
+        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
+        await using (var importer = await npgsql.BeginBinaryImportAsync(CopySql(table), cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(cancellationToken);
+                for (var i = 0; i < row.Length; i++)
+                {
+                    if (row[i] is null)
+                    {
+                        await importer.WriteNullAsync(cancellationToken);
+                        continue;
+                    }
+                    switch (table.Columns[i].Kind)
+                    {
+                        case ColumnKind.Text: await importer.WriteAsync((string)row[i]!, NpgsqlDbType.Varchar, cancellationToken); break;
+                        case ColumnKind.Date: await importer.WriteAsync((DateOnly)row[i]!, NpgsqlDbType.Date, cancellationToken); break;
+                        case ColumnKind.Instant: await importer.WriteAsync(((DateTimeOffset)row[i]!).ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken); break;
+                        case ColumnKind.Bytes: await importer.WriteAsync((byte[])row[i]!, NpgsqlDbType.Bytea, cancellationToken); break;
+                    }
+                }
+            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
+            new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
+        return new UpsertCounts(inserted, updated, rows.Count - inserted - updated);
+    }
+
+    public static string StageName(TableSpec table) => $"stage_{table.Name}";
+
+    public static string CreateStageSql(TableSpec table) =>
+        $"CREATE TEMPORARY TABLE {StageName(table)} (LIKE {table.Name} INCLUDING DEFAULTS) ON COMMIT DROP";
+
+    public static string CopySql(TableSpec table) => $"COPY {StageName(table)} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
+
+    public static string MergeSql(TableSpec table)
+    {
+        var keys = string.Join(", ", table.Key.Select(c => c.Name));
+        var set = table.NonKey.Any()
+            ? $"""
+              DO UPDATE SET {string.Join(", ", table.NonKey.Select(c => $"{c.Name} = excluded.{c.Name}"))}
+                  WHERE ({string.Join(", ", table.Compared.Select(c => $"t.{c.Name}"))}) IS DISTINCT FROM ({string.Join(", ", table.Compared.Select(c => $"excluded.{c.Name}"))})
+              """
+            : "DO NOTHING";
+        if (table.Compared.Count() == 1)
+        {
+            // A one-column row constructor is not a row in PostgreSQL; compare the plain columns.
+            var c = table.Compared.Single().Name;
+            set = $"DO UPDATE SET {string.Join(", ", table.NonKey.Select(x => $"{x.Name} = excluded.{x.Name}"))} WHERE t.{c} IS DISTINCT FROM excluded.{c}";
+        }
+        return $"""
+            WITH written AS (
+                INSERT INTO {table.Name} AS t ({table.ColumnList()})
+                SELECT {table.ColumnList()} FROM {StageName(table)}
+                ON CONFLICT ({keys}) {set}
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT COUNT(*) FILTER (WHERE inserted) AS inserted, COUNT(*) FILTER (WHERE NOT inserted) AS updated FROM written
+            """;
+    }
+}

@@ -1,0 +1,105 @@
+namespace SkillVerify.Data;
+
+/// <summary>
+/// The queries <see cref="DapperStore"/> sends, shared by every engine. Public so tests can parse every
+/// statement a dialect ships (the ScriptDom test for SQL Server).
+/// </summary>
+public static class StoreSql
+{
+    public const string FindCertificate = """
+            SELECT code, issuer_code, level_code, issue_date, occupation_code, occupation_name, work_type,
+                   name_hash, name_masked, id_hash, id_masked, obtained_by, status, revoked_on, revocation_reason,
+                   term_from, term_to, review_state, updated_at
+            FROM certificates
+            WHERE code = @code
+            """;
+
+    public const string FindOrganization = """
+            SELECT code, type, name, province, parent_code, address, contact, registered_from, registered_to, updated_at
+            FROM organizations WHERE code = @code;
+            SELECT status, effective_date, reason
+            FROM organization_status_events WHERE organization_code = @code ORDER BY effective_date, status;
+            SELECT occupation_code, occupation_name, work_type, levels, valid_from, valid_to
+            FROM organization_scopes WHERE organization_code = @code ORDER BY occupation_code, work_type, valid_from;
+            SELECT alias, level_code
+            FROM organization_aliases WHERE organization_code = @code ORDER BY alias;
+            SELECT published_on, result, note
+            FROM organization_quality_results WHERE organization_code = @code ORDER BY published_on;
+            """;
+
+    public const string Snapshot = "SELECT version, updated_at FROM registry_snapshot WHERE id = 1";
+
+    public const string RevokeCertificate = """
+            UPDATE certificates
+            SET status = 'revoked', revoked_on = @effectiveDate, revocation_reason = @reason, updated_at = @now
+            WHERE code = @code
+            """;
+
+    public const string CountCertificates = "SELECT COUNT(*) FROM certificates";
+
+    public const string AppliedMigrations = "SELECT script FROM schema_migrations";
+
+    public const string RecordMigration = "INSERT INTO schema_migrations (script, applied_at) VALUES (@name, @at)";
+
+    public const string SelectOne = "SELECT 1";
+
+    public const string OrganizationExists = "SELECT COUNT(*) FROM organizations WHERE code = @organizationCode";
+
+    public const string TouchOrganization = "UPDATE organizations SET updated_at = @now WHERE code = @organizationCode";
+
+    public const string BumpSnapshot = "UPDATE registry_snapshot SET version = version + 1, updated_at = @now WHERE id = 1";
+
+    /// <summary>The organization search: a count and one page, with the filters that are set.</summary>
+    public static string SearchOrganizations(SqlDialect dialect, bool province, bool type, bool text, bool occupation)
+    {
+        var where = new List<string>();
+        if (province) { where.Add("o.province = @Province"); }
+        if (type) { where.Add("o.type = @Type"); }
+        if (text) { where.Add($"(o.name LIKE {dialect.Concat("'%'", "@Text", "'%'")} OR o.code LIKE {dialect.Concat("@Text", "'%'")})"); }
+        if (occupation)
+        {
+            where.Add("EXISTS (SELECT 1 FROM organization_scopes s WHERE s.organization_code = o.code AND s.occupation_code = @Occupation)");
+        }
+        var filter = where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where);
+        return $"""
+            SELECT COUNT(*) FROM organizations o {filter};
+            SELECT o.code, o.type, o.name, o.province, o.parent_code, o.registered_from, o.registered_to
+            FROM organizations o {filter}
+            ORDER BY o.code
+            {dialect.Page};
+            """;
+    }
+
+    /// <summary>Every statement the store can send through <paramref name="dialect"/>, named.</summary>
+    public static IEnumerable<(string Name, string Sql)> All(SqlDialect dialect)
+    {
+        yield return (nameof(FindCertificate), FindCertificate);
+        yield return (nameof(FindOrganization), FindOrganization);
+        yield return (nameof(Snapshot), Snapshot);
+        yield return (nameof(RevokeCertificate), RevokeCertificate);
+        yield return (nameof(CountCertificates), CountCertificates);
+        yield return (nameof(AppliedMigrations), AppliedMigrations);
+        yield return (nameof(RecordMigration), RecordMigration);
+        yield return (nameof(SelectOne), SelectOne);
+        yield return (nameof(OrganizationExists), OrganizationExists);
+        yield return (nameof(TouchOrganization), TouchOrganization);
+        yield return (nameof(BumpSnapshot), BumpSnapshot);
+        yield return ("SearchOrganizations (no filter)", SearchOrganizations(dialect, false, false, false, false));
+        yield return ("SearchOrganizations (all filters)", SearchOrganizations(dialect, true, true, true, true));
+        yield return (nameof(dialect.JournalDdl), dialect.JournalDdl);
+        yield return (nameof(dialect.UpsertCertificate), dialect.UpsertCertificate);
+        yield return (nameof(dialect.UpsertOrganization), dialect.UpsertOrganization);
+        yield return (nameof(dialect.UpsertStatusEvent), dialect.UpsertStatusEvent);
+        yield return (nameof(dialect.UpsertScope), dialect.UpsertScope);
+        yield return (nameof(dialect.UpsertAlias), dialect.UpsertAlias);
+        yield return (nameof(dialect.UpsertQualityResult), dialect.UpsertQualityResult);
+        foreach (var (name, script) in dialect.MigrationScripts())
+        {
+            var i = 0;
+            foreach (var batch in dialect.SplitStatements(script))
+            {
+                yield return ($"{name} batch {++i}", batch);
+            }
+        }
+    }
+}
