@@ -18,6 +18,9 @@ dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
 # The Dockerfile's publish command must keep working (no Docker engine here to build the image).
 scripts/publish.sh "$(mktemp -d)/api" >/dev/null
 log=$(mktemp /tmp/skillverify-test.XXXXXX.log)
+# Every test host also writes what it logs into this folder; it is scanned for personal data after the suite.
+SKILLVERIFY_TEST_LOG_DIR=$(mktemp -d /tmp/skillverify-test-logs.XXXXXX)
+export SKILLVERIFY_TEST_LOG_DIR
 set +e
 dotnet test SkillVerify.sln -c Release --no-build --logger "console;verbosity=normal" >"$log" 2>&1
 rc=$?
@@ -29,8 +32,15 @@ passed=$(count Passed)
 failed=$(count Failed)
 skipped=$(count Skipped)
 echo "Full log: $log"
+# After the whole suite: no holder name, ID number or full certificate code in anything the service logged.
+leaked=0
+scripts/scan-logs.sh "$SKILLVERIFY_TEST_LOG_DIR" || leaked=1
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((rc != 0 || failed != 0 || skipped != 0 || passed == 0)); then
   echo "The test suite did not pass (exit code $rc)." >&2
+  exit 1
+fi
+if ((leaked)); then
+  echo "The service logged personal data or full certificate codes (see the log scan above)." >&2
   exit 1
 fi

@@ -2,8 +2,11 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
+using SkillVerify.Api.Deployment;
 using SkillVerify.Api.Federation;
+using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.RateLimiting;
@@ -12,7 +15,17 @@ using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
 
+// The container's HEALTHCHECK: the runtime image has no curl, so the app probes itself.
+if (args.Contains(HealthProbe.Switch))
+{
+    Environment.ExitCode = await HealthProbe.RunAsync();
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
+
+// Secrets (hash key, admin keys, signing keys) may come from a mounted folder of files.
+builder.AddSecretFiles();
 
 // Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
 builder.AddStorage();
@@ -31,25 +44,35 @@ builder.AddFederation();
 builder.AddRateLimits();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
+// Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
+builder.AddObservability();
+// Kestrel limits, CORS closed by default, trusted proxies, HSTS when configured.
+builder.AddHardening();
 
 var app = builder.Build();
+
+// Security headers and the URL limit on every response, errors included.
+app.UseHardening();
 
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-// Client address from trusted proxies only, then the limits (429 + Retry-After).
+// Limits per client address (from trusted proxies only, see UseHardening) and per partner key: 429 + Retry-After.
 app.UseRateLimits();
 // Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
 app.UseOutputCache();
 
 app.MapHealth();
+// Prometheus scrape endpoint (/metrics).
+app.MapObservability();
 app.MapVerification();
 app.MapRegistry();
 app.MapAdmin();
 app.MapSigningKeys();
 app.MapQr();
 app.MapPartners();
-app.MapOpenApi();
+// One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
+app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference("/docs");
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 

@@ -36,7 +36,9 @@ public static class ApiExtensions
                 [HealthStatus.Degraded] = StatusCodes.Status200OK,
                 [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
-        });
+        })
+            // GET only: any other method is a 405 problem like everywhere else.
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         return app;
     }
 }

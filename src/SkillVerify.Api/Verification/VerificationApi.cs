@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.Partners;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -32,7 +33,8 @@ public static class VerificationApi
             .Accepts<VerificationRequest>("application/json")
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RecordsVerifications(VerificationChannel.Http);
 
         return group;
     }

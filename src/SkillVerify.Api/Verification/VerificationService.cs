@@ -1,4 +1,5 @@
 using System.Globalization;
+using SkillVerify.Api.Observability;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -7,7 +8,7 @@ using SkillVerify.Domain.Verification;
 namespace SkillVerify.Api.Verification;
 
 /// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher)
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics)
 {
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
         VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, cancellationToken);
@@ -35,6 +36,8 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
 
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         var record = recordsHere ? await records.GetCertificateAsync(certificateCode.Value, cancellationToken) : default;
+        // Cache hit ratios come from the same two flags as freshness.fromCache.
+        metrics.CacheLookups(record.FromCache, issuer.FromCache);
         var verification = Verifier.Verify(new VerificationInput(
             decoded,
             issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,

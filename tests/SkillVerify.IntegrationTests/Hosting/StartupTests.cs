@@ -19,7 +19,6 @@ public class StartupTests
     [InlineData("Cache__RedisOperationTimeoutMs", "5", "Cache:RedisOperationTimeoutMs")]
     [InlineData("Cache__KeyPrefix", "bad prefix*", "Cache:KeyPrefix")]
     [InlineData("Federation__LocalProvince", "99", "Federation:LocalProvince")]
-    [InlineData("RateLimiting__TrustedProxies__0", "not-an-address", "RateLimiting:TrustedProxies")]
     [InlineData("RateLimiting__AnonymousPerMinute", "0", "RateLimiting:AnonymousPerMinute")]
     [InlineData("Partners__RefreshSeconds", "0", "Partners:RefreshSeconds")]
     public async Task AWrongSettingStopsTheServiceNamingTheSetting(string key, string value, string named)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace SkillVerify.IntegrationTests.Infrastructure;
 
@@ -37,6 +38,9 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary>What this host logged (also appended to the suite's log file, scanned by scripts/test.sh).</summary>
+    public TestLogProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -46,6 +50,7 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using SkillVerify.Api.Deployment;
+using SkillVerify.Api.Observability;
+using SkillVerify.Data.Demo;
+using SkillVerify.IntegrationTests.Infrastructure;
+
+namespace SkillVerify.IntegrationTests.Observability;
+
+public partial class ObservabilityTests
+{
+    private const string Code = "Y000044030006233000123";
+    private const string Holder = "王小明";
+    private const string IdNumber = "440305199203154216";
+
+    [Fact]
+    public async Task MetricsCountVerificationsByOutcomeAndChannel()
+    {
+        using var factory = new SkillVerifyFactory();
+        var client = factory.CreateClient();
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = "S000032010101224000456", holderName = "张伟" });
+        await client.PostRawAsync("/api/v1/verifications", "{"); // malformed: not a verification
+
+        var metrics = await client.GetStringAsync("/metrics");
+
+        // At least: the SDK listens to every meter of this name in the process, and other tests' hosts run alongside.
+        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"http\"", "outcome=\"VALID\"") >= 2);
+        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"http\"", "outcome=\"INVALID\"") >= 1);
+        // The same code twice: the second verification's records come from cache.
+        Assert.True(Sample(metrics, "skillverify_cache_lookups_total", "entity=\"certificate\"", "result=\"hit\"") >= 1);
+        Assert.True(Sample(metrics, "skillverify_cache_lookups_total", "entity=\"certificate\"", "result=\"miss\"") >= 1);
+        Assert.Contains("skillverify_db_operation_duration_seconds_count{", metrics);
+        Assert.Contains("http_server_request_duration_seconds", metrics);
+        AssertNoPersonalData(metrics);
+    }
+
+    [Fact]
+    public async Task EveryVerificationLeavesOneAuditRecordWithoutPersonalData()
+    {
+        using var factory = new SkillVerifyFactory();
+        var client = factory.CreateClient();
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder, idNumber = IdNumber });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = "李四" });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code });
+        await client.PostJsonAsync("/api/v1/verifications", new { holderName = Holder }); // malformed: no audit record
+
+        var audits = factory.Logs.Entries.Where(e => e.Category == VerificationAudit.Category).ToList();
+
+        Assert.Equal(3, audits.Count);
+        Assert.All(audits, a =>
+        {
+            Assert.Equal(9001, a.EventId.Id);
+            Assert.Equal("VerificationAudited", a.EventId.Name);
+            Assert.Equal("http", Value(a, "Channel"));
+            Assert.Equal("anonymous", Value(a, "Partner"));
+            Assert.True(DateTimeOffset.TryParse(Value(a, "At"), CultureInfo.InvariantCulture, out _));
+        });
+        Assert.Equal(["VALID", "INVALID", "UNKNOWN"], audits.Select(a => Value(a, "Outcome")));
+        AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task LogsOfEveryDemoCaseCarryNoNameIdNumberOrFullCode()
+    {
+        using var factory = new SkillVerifyFactory();
+        var client = factory.CreateClient();
+        foreach (var demo in DemoData.Cases)
+        {
+            await client.PostJsonAsync("/api/v1/verifications", new { code = demo.Code, holderName = demo.HolderName, idNumber = IdNumber });
+            await client.GetAsync("/api/v1/codes/" + demo.Code);
+            await client.GetAsync("/api/v1/organizations/" + demo.Code[..13]);
+        }
+
+        var logged = string.Join("\n", factory.Logs.Lines);
+
+        Assert.Contains("Verification audited", logged);
+        AssertNoPersonalData(logged);
+    }
+
+    [Fact]
+    public async Task SpansCarryTheRouteNotTheCode()
+    {
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or StoreTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var factory = new SkillVerifyFactory();
+        var client = factory.CreateClient();
+        const string unique = "Y000044030006233000999";
+
+        await client.GetAsync("/api/v1/codes/" + unique);
+        await client.PostJsonAsync("/api/v1/verifications", new { code = unique, holderName = Holder });
+
+        var all = spans.ToList();
+        Assert.Contains(all, s => s.GetTagItem("url.path") as string == "/api/v1/codes/{code}");
+        Assert.Contains(all, s => s.Source.Name == StoreTelemetry.SourceName && s.GetTagItem("db.operation.name") as string == "FindCertificate");
+        foreach (var span in all)
+        {
+            var text = span.DisplayName + " " + string.Join(" ", span.TagObjects.Select(t => $"{t.Key}={t.Value}"));
+            Assert.DoesNotContain(unique, text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Holder, text);
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/v1/codes/Y000044030006233000123", "/api/v1/codes/{redacted}")]
+    [InlineData("/api/v1/codes/y-0000-44-030006-23-3-000123", "/api/v1/codes/{redacted}")]
+    [InlineData("/api/v1/codes/%EF%BC%B9000044", "/api/v1/codes/{redacted}")]
+    [InlineData("/api/v1/organizations/S000037020202", "/api/v1/organizations/{redacted}")]
+    [InlineData("/v/Y000044030006233000123", "/v/{redacted}")]
+    [InlineData("/api/v1/levels", "/api/v1/levels")]
+    [InlineData("/health/live", "/health/live")]
+    [InlineData(null, "/")]
+    public void PathsAreRedactedForTraces(string? path, string expected) => Assert.Equal(expected, Redaction.Path(path));
+
+    [Theory]
+    [InlineData("8080", null, "http://127.0.0.1:8080/health/live")]
+    [InlineData("8080;9464", null, "http://127.0.0.1:8080/health/live")]
+    [InlineData(null, "http://+:5000;https://+:5001", "http://127.0.0.1:5000/health/live")]
+    [InlineData(null, "http://0.0.0.0:7000/", "http://127.0.0.1:7000/health/live")]
+    [InlineData("8080", "http://+:5000", "http://127.0.0.1:5000/health/live")]
+    [InlineData(null, null, "http://127.0.0.1:8080/health/live")]
+    public void HealthProbeFindsTheLocalPort(string? httpPorts, string? urls, string expected) =>
+        Assert.Equal(expected, HealthProbe.LiveUrl(httpPorts, urls));
+
+    [Fact]
+    public async Task HealthProbeExitsZeroWhenLiveAndOneWhenNot()
+    {
+        using var factory = new KestrelFactory();
+
+        Assert.Equal(0, await HealthProbe.RunAsync(new Uri(factory.BaseAddress, "/health/live").ToString()));
+        Assert.Equal(1, await HealthProbe.RunAsync(new Uri(factory.BaseAddress, "/health/nothing-here").ToString()));
+        Assert.Equal(1, await HealthProbe.RunAsync("http://127.0.0.1:1/health/live"));
+    }
+
+    /// <summary>No demo holder name, no ID number, no full 22-character certificate code.</summary>
+    internal static void AssertNoPersonalData(string text)
+    {
+        foreach (var demo in DemoData.Cases)
+        {
+            Assert.DoesNotContain(demo.HolderName, text);
+            Assert.DoesNotContain(demo.Code, text, StringComparison.OrdinalIgnoreCase);
+        }
+        Assert.DoesNotContain(IdNumber, text);
+        Assert.DoesNotMatch(FullCode(), text);
+    }
+
+    private static string? Value(LogEntry entry, string key) =>
+        Convert.ToString(entry.State.Single(kv => kv.Key == key).Value, CultureInfo.InvariantCulture);
+
+    internal static double Sample(string exposition, string metric, params string[] labels) =>
+        exposition.Split('\n')
+            .Where(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(l.Contains))
+            .Select(l => double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture))
+            .Sum();
+
+    [GeneratedRegex("[YS][0-9]{6}[0-9A-Z]{6}[0-9]{2}[X54321TS][0-9]{6}", RegexOptions.IgnoreCase)]
+    private static partial Regex FullCode();
+}
