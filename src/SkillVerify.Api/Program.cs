@@ -3,10 +3,13 @@ using Scalar.AspNetCore;
 using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Deployment;
+using SkillVerify.Api.Federation;
 using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
+using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
@@ -33,6 +36,12 @@ builder.AddAdminKeys();
 builder.AddAdmin();
 // QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
 builder.AddQr();
+// Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
+builder.AddPartners();
+// Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
+builder.AddFederation();
+// Per-address and per-partner request limits, shared through Redis when configured.
+builder.AddRateLimits();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 // Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
@@ -48,6 +57,8 @@ app.UseHardening();
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+// Limits per client address (from trusted proxies only, see UseHardening) and per partner key: 429 + Retry-After.
+app.UseRateLimits();
 // Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
 app.UseOutputCache();
 
@@ -59,6 +70,7 @@ app.MapRegistry();
 app.MapAdmin();
 app.MapSigningKeys();
 app.MapQr();
+app.MapPartners();
 // One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
 app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference("/docs");
@@ -69,6 +81,7 @@ try
     // Every ValidateOnStart check, now, so a wrong setting is reported before the host logs anything.
     app.Services.GetService<IStartupValidator>()?.Validate();
     await app.InitializeStorageAsync();
+    await app.InitializePartnersAsync();
     await app.RunAsync();
 }
 catch (OptionsValidationException ex)

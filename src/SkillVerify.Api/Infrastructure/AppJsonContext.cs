@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
+using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Signing;
@@ -19,6 +20,10 @@ namespace SkillVerify.Api.Infrastructure;
 [JsonSerializable(typeof(ScanRequest))]
 [JsonSerializable(typeof(ScanResponse))]
 [JsonSerializable(typeof(JsonWebKeySetDto))]
+[JsonSerializable(typeof(BatchRequest))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(ReceiptContent))]
+[JsonSerializable(typeof(ReceiptHeader))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class AppJsonContext : JsonSerializerContext;

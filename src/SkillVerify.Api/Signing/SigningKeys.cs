@@ -263,6 +263,11 @@ public static class SigningKeysExtensions
     /// <summary>Registers <see cref="SigningKeys"/> once, whichever feature asks first.</summary>
     public static IHostApplicationBuilder AddSigningKeys(this IHostApplicationBuilder builder)
     {
+        // A second call would bind Signing:Keys again, doubling the list (and failing validation on duplicate ids).
+        if (builder.Services.Any(d => d.ServiceType == typeof(SigningKeys)))
+        {
+            return builder;
+        }
         builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>());
         builder.Services.TryAddSingleton(sp => SigningKeys.Load(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<StorageLayout>()));

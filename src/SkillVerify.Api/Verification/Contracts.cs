@@ -7,7 +7,15 @@ public sealed record VerificationResponse(
     string Outcome,
     IReadOnlyList<CheckDto> Checks,
     CertificateDto? Certificate,
-    FreshnessDto Freshness);
+    FreshnessDto Freshness,
+    AnsweredByDto? AnsweredBy = null);
+
+/// <summary>
+/// Which instance answered (跨区域互认): <c>local</c> (this instance's data), <c>peer</c> (forwarded to the
+/// province's instance), <c>no_peer</c> (another province with no peer configured: registry checks only),
+/// <c>peer_unavailable</c> (the peer did not answer in time: UNKNOWN).
+/// </summary>
+public sealed record AnsweredByDto(string Source, string? Province, string? ProvinceName);
 
 public sealed record CheckDto(string Name, string Status, string Code, string MessageZh, string MessageEn);
 

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
+using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
+using SkillVerify.Api.Partners;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -25,6 +27,7 @@ public static class VerificationApi
             .CacheOutput(OutputCachePolicies.Static);
 
         group.MapPost("/verifications", Verify)
+            .AcceptPartnerKey()
             .WithName("Verify")
             .WithSummary("Verify a certificate: VALID, INVALID or UNKNOWN, with every check shown.")
             .Accepts<VerificationRequest>("application/json")
@@ -46,7 +49,7 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, CodeDecoder decoder, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
@@ -57,8 +60,15 @@ public static class VerificationApi
         {
             return invalid;
         }
-        var response = await service.VerifyAsync(request!.Code, request.HolderName, request.IdNumber, Disclosure.Anonymous, cancellationToken);
-        if (response.Certificate is not null || !string.IsNullOrEmpty(request.HolderName) || !string.IsNullOrEmpty(request.IdNumber))
+        // A partner (another province, or a peer instance forwarding) sees what a caller with the same code and name sees; its key sets the scope.
+        var partner = context.GetPartner();
+        if (partner is not null && PartnerAccess.ScopeError(partner, decoder.Decode(request!.Code).Code?.ProvinceCode, request.IdNumber) is { } denied)
+        {
+            return PartnerAccess.Forbidden(denied);
+        }
+        var forwarded = partner is not null && context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
+        var response = await service.VerifyAsync(request!.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
+        if (partner is not null || response.Certificate is not null || !string.IsNullOrEmpty(request.HolderName) || !string.IsNullOrEmpty(request.IdNumber))
         {
             // The answer speaks of a person: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";

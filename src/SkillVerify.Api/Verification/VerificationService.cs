@@ -10,7 +10,17 @@ namespace SkillVerify.Api.Verification;
 /// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
 public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics)
 {
-    public async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken)
+    public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
+        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, cancellationToken);
+
+    /// <summary>
+    /// The checks this instance can run for a code whose certificate records live elsewhere (another
+    /// province with no peer configured): code rules and the issuer registry; the record checks are UNKNOWN.
+    /// </summary>
+    public Task<VerificationResponse> VerifyWithoutRecordAsync(string? code, string? holderName, string? idNumber, CancellationToken cancellationToken) =>
+        VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsHere: false, cancellationToken);
+
+    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, CancellationToken cancellationToken)
     {
         var decoded = decoder.Decode(code);
         var snapshot = await records.GetSnapshotAsync(cancellationToken);
@@ -25,13 +35,13 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         }
 
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
-        var record = await records.GetCertificateAsync(certificateCode.Value, cancellationToken);
+        var record = recordsHere ? await records.GetCertificateAsync(certificateCode.Value, cancellationToken) : default;
         // Cache hit ratios come from the same two flags as freshness.fromCache.
         metrics.CacheLookups(record.FromCache, issuer.FromCache);
         var verification = Verifier.Verify(new VerificationInput(
             decoded,
             issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
-            record.Value, record.Value is null ? LookupState.NotFound : LookupState.Found,
+            record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
             holder, disclosure, decoder.Today));
         return ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache);
     }

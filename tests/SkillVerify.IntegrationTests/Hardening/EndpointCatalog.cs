@@ -48,6 +48,7 @@ public static class EndpointCatalog
     private const string RevokedCode = "S000032010101224000456";
     private const string OtherBody = "S000032010101";
     private const string AdminKey = SkillVerify.Api.Security.AdminOptions.DemoKey;
+    private const string PartnerKey = SkillVerify.Api.Partners.PartnerKeyDirectory.DemoKey;
 
     public static readonly IReadOnlyList<MatrixEndpoint> Slots =
     [
@@ -89,6 +90,8 @@ public static class EndpointCatalog
         new("GET", "/v/{code}", Slot.Path, "code", Expect.Answered),
         new("GET", "/v/{code}", Slot.Query, "t", Expect.Answered, PathValue: ValidCode),
         new("POST", "/v/{code}", Slot.Path, "code", Expect.Answered),
+        new("POST", "/api/v1/verifications/batch", Slot.Json, "items", Expect.Rejected, ApiKey: PartnerKey),
+        new("POST", "/api/v1/verifications/batch", Slot.Json, "receipt", Expect.Rejected, $$"""{"items":[{"code":"{{ValidCode}}","holderName":"王小明"}]}""", ApiKey: PartnerKey),
     ];
 
     /// <summary>The method and route of every endpoint in the matrix, as the app's route patterns spell them.</summary>

@@ -18,6 +18,9 @@ public class StartupTests
     [InlineData("ConnectionStrings__Redis", "foo=bar", "ConnectionStrings:Redis")]
     [InlineData("Cache__RedisOperationTimeoutMs", "5", "Cache:RedisOperationTimeoutMs")]
     [InlineData("Cache__KeyPrefix", "bad prefix*", "Cache:KeyPrefix")]
+    [InlineData("Federation__LocalProvince", "99", "Federation:LocalProvince")]
+    [InlineData("RateLimiting__AnonymousPerMinute", "0", "RateLimiting:AnonymousPerMinute")]
+    [InlineData("Partners__RefreshSeconds", "0", "Partners:RefreshSeconds")]
     public async Task AWrongSettingStopsTheServiceNamingTheSetting(string key, string value, string named)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [key] = value });

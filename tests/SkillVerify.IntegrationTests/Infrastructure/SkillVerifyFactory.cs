@@ -27,6 +27,8 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
         this.settings = new Dictionary<string, string?>
         {
             ["Database:DataDirectory"] = DataDirectory,
+            // Tests send many requests from one client; the rate-limit tests set their own limits.
+            ["RateLimiting:AnonymousPerMinute"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using SkillVerify.Api.Verification;
+
+namespace SkillVerify.Api.Partners;
+
+/// <summary>POST /api/v1/verifications/batch: up to 1,000 items, each like a single verification request.</summary>
+/// <remarks>Items stay raw JSON until each is read on its own, so one malformed item fails alone.</remarks>
+public sealed record BatchRequest(JsonElement Items, bool Receipt);
+
+/// <summary>One answer per item, in request order: a result or an error, never both.</summary>
+public sealed record BatchItemResult(int Index, VerificationResponse? Result, BatchItemError? Error);
+
+/// <summary>Why one item was not verified: the status it would have had alone (400, 403), a stable code and sentences.</summary>
+public sealed record BatchItemError(int Status, string Code, string MessageZh, string MessageEn);
+
+/// <summary>The batch answer. <c>receiptStatus</c>: <c>not_requested</c>, <c>issued</c> or <c>unavailable</c> (no signing key configured on this instance).</summary>
+public sealed record BatchResponse(int Count, IReadOnlyList<BatchItemResult> Items, string ReceiptStatus, string? Receipt);

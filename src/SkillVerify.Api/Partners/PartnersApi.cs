@@ -1,0 +1,155 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SkillVerify.Api.Federation;
+using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Verification;
+using SkillVerify.Data.Partners;
+using SkillVerify.Domain.Codes;
+
+namespace SkillVerify.Api.Partners;
+
+/// <summary>
+/// Batch verification for partners (other provinces). What a partner sees per item is what a caller
+/// who typed the same code, name and ID number would see: a partner key buys volume (batches, its own
+/// quota), ID-number matching and receipts — not a code-only view of records, since codes are
+/// guessable and a batch of 1,000 neighbouring codes must not become a list of masked names.
+/// </summary>
+public static class PartnersApi
+{
+    public const int MaxItems = 1_000;
+
+    /// <summary>1,000 items of a code, a name and an ID number fit with room to spare; a 1,001-item batch is still read, and refused by count.</summary>
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static RouteGroupBuilder MapPartners(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Partners");
+
+        group.MapPost("/verifications/batch", VerifyBatch)
+            .RequirePartnerKey()
+            .WithName("VerifyBatch")
+            .WithSummary("Verify up to 1,000 certificates at once (partner key with batch scope). One answer per item, in request order.")
+            .Accepts<BatchRequest>("application/json")
+            .Produces<BatchResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        return group;
+    }
+
+    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
+        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, IReceiptIssuer receipts, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        // Partner answers speak of people: no shared cache may keep them.
+        context.Response.Headers.CacheControl = "no-store";
+        var partner = context.GetPartner()!;
+        if (!partner.Scope.BatchAllowed)
+        {
+            return PartnerAccess.Forbidden(PartnerAccess.BatchNotAllowed);
+        }
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.BatchRequest, cancellationToken, MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (request!.Items.ValueKind != JsonValueKind.Array)
+        {
+            return Problems.BadRequest("request.items_required", "请求中缺少 items 数组。", "The request has no items array.");
+        }
+        var count = request.Items.GetArrayLength();
+        if (count == 0)
+        {
+            return Problems.BadRequest("request.items_empty", "items 数组为空。", "The items array is empty.");
+        }
+        if (count > MaxItems)
+        {
+            return Problems.Create(StatusCodes.Status413PayloadTooLarge, "Too many items.", "batch.too_many_items",
+                $"一次批量核验最多 {MaxItems} 条，本次有 {count} 条。请拆分为多批提交；本次未核验任何一条（不会截断处理）。",
+                $"A batch holds at most {MaxItems:N0} items; this one has {count:N0}. Split it into several batches; nothing was verified (a batch is never truncated).", null);
+        }
+        if (count > 1 && await TakeBatchPermitsAsync(context, limiter, count, cancellationToken) is { } limited)
+        {
+            return limited;
+        }
+
+        var items = request.Items.EnumerateArray().ToArray();
+        var results = new BatchItemResult[count];
+        var forwarded = context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (i, token) => results[i] = await VerifyItemAsync(i, items[i], partner, verifier, decoder, forwarded, token));
+
+        var (receiptStatus, receipt) = ("not_requested", (string?)null);
+        if (request.Receipt)
+        {
+            var content = new ReceiptContent(partner.Id, partner.Name, time.GetUtcNow(), results.Select(r => new ReceiptItem(r.Index,
+                r.Result?.Certificate?.Code ?? CanonicalOrNull(decoder, items[r.Index]), r.Result?.Outcome, r.Error?.Code,
+                r.Result?.Freshness.RegistrySnapshot, r.Result?.AnsweredBy?.Province)).ToList());
+            receipt = await receipts.IssueAsync(content, cancellationToken);
+            receiptStatus = receipt is null ? "unavailable" : "issued";
+        }
+        return TypedResults.Ok(new BatchResponse(count, results, receiptStatus, receipt));
+    }
+
+    /// <summary>A batch of N counts N against the partner's quota (the middleware took one); refused whole, never in part.</summary>
+    private static async Task<ProblemHttpResult?> TakeBatchPermitsAsync(HttpContext context, RequestLimiter limiter, int count, CancellationToken cancellationToken)
+    {
+        if (limiter.LimitFor(context) is { } limit && count > limit)
+        {
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "Batch larger than the quota.", "rate_limit.batch_exceeds_quota",
+                $"本批 {count} 条，超过该 API 密钥每分钟 {limit} 次的配额，请拆分为更小的批次。",
+                $"This batch of {count} items exceeds this key's quota of {limit} requests per minute; split it into smaller batches.", null);
+        }
+        var taken = await limiter.TakeMoreAsync(context, count - 1, cancellationToken);
+        return taken is { Acquired: false }
+            ? Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests.", "rate_limit.exceeded",
+                $"本批 {count} 条超出本分钟剩余配额 {taken.Value.Remaining + 1} 次，请按 Retry-After 所示秒数后再试。",
+                $"This batch of {count} items exceeds the {taken.Value.Remaining + 1} requests left this minute; try again after the seconds in Retry-After.", null)
+            : null;
+    }
+
+    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, PartnerKey partner, FederatedVerification verifier, CodeDecoder decoder,
+        bool forwarded, CancellationToken cancellationToken)
+    {
+        VerificationRequest? item = null;
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            try
+            {
+                item = element.Deserialize(AppJsonContext.Default.VerificationRequest);
+            }
+            catch (JsonException)
+            {
+                item = null;
+            }
+        }
+        if (item is null)
+        {
+            return Failed(index, new BatchItemError(StatusCodes.Status400BadRequest, "request.invalid_item",
+                "该条不是有效的核验请求（应为含 code、holderName、idNumber 字符串字段的对象）。",
+                "This item is not a valid verification request (an object with string fields code, holderName, idNumber)."));
+        }
+        if (VerificationApi.Validate(item) is { } invalid)
+        {
+            var extensions = invalid.ProblemDetails.Extensions;
+            return Failed(index, new BatchItemError(StatusCodes.Status400BadRequest, (string)extensions["code"]!, (string)extensions["messageZh"]!, (string)extensions["messageEn"]!));
+        }
+        if (PartnerAccess.ScopeError(partner, decoder.Decode(item.Code).Code?.ProvinceCode, item.IdNumber) is { } denied)
+        {
+            return Failed(index, denied);
+        }
+        var result = await verifier.VerifyAsync(item.Code, item.HolderName, item.IdNumber, forwarded, cancellationToken);
+        return new BatchItemResult(index, result, null);
+    }
+
+    private static BatchItemResult Failed(int index, BatchItemError error) => new(index, null, error);
+
+    private static string? CanonicalOrNull(CodeDecoder decoder, JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+            ? decoder.Decode(code.GetString()).Code?.Value
+            : null;
+}

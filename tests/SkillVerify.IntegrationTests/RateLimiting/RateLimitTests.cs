@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Net;
+using SkillVerify.IntegrationTests.Infrastructure;
+using StackExchange.Redis;
+
+namespace SkillVerify.IntegrationTests.RateLimiting;
+
+/// <summary>The built-in rate limiter: 429 + Retry-After, partners on their own quotas, forged X-Forwarded-For, limits shared through Redis and per instance without it.</summary>
+public class RateLimitTests
+{
+    private const string Verify = "/api/v1/verifications";
+    private static readonly object Question = new { code = "Y000044030006233000123", holderName = "王小明" };
+
+    private static SkillVerifyFactory Instance(int anonymousPerMinute, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = anonymousPerMinute.ToString() };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+        return SkillVerifyFactory.With(settings);
+    }
+
+    private static async Task<HttpStatusCode> AskAsync(HttpClient client, string? forwardedFor = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Verify.TrimStart('/')) { Content = System.Net.Http.Json.JsonContent.Create(Question) };
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpStatusCode[]> AskManyAsync(HttpClient client, int count)
+    {
+        var statuses = new HttpStatusCode[count];
+        for (var i = 0; i < count; i++)
+        {
+            statuses[i] = await AskAsync(client);
+        }
+        return statuses;
+    }
+
+    private static HttpStatusCode[] Expect(int ok, int refused) =>
+        [.. Enumerable.Repeat(HttpStatusCode.OK, ok), .. Enumerable.Repeat(HttpStatusCode.TooManyRequests, refused)];
+
+    [Fact]
+    public async Task AfterTheLimitTheAnswerIs429WithRetryAfterAndRateLimitHeaders()
+    {
+        await using var factory = Instance(3);
+        var client = factory.CreateClient();
+
+        var remaining = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var ok = await client.PostJsonAsync(Verify, Question);
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+            Assert.Equal("3", ok.Headers.GetValues("RateLimit-Limit").Single());
+            remaining.Add(ok.Headers.GetValues("RateLimit-Remaining").Single());
+        }
+        var refused = await client.PostJsonAsync(Verify, Question);
+        var body = await refused.JsonAsync();
+
+        Assert.Equal(["2", "1", "0"], remaining);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("rate_limit.exceeded", body.Str("code"));
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 60);
+        Assert.Equal("0", refused.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.InRange(int.Parse(refused.Headers.GetValues("RateLimit-Reset").Single()), 1, 60);
+        // Health and documentation stay reachable for a limited client.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
+    public async Task APartnerHasItsOwnQuotaApartFromTheAnonymousOne()
+    {
+        await using var factory = Instance(2);
+        var partner = await factory.CreatePartnerKeyAsync(perMinute: 4);
+        var partnerClient = factory.CreateClient().WithKey(partner.Plaintext);
+        var anonymous = factory.CreateClient();
+
+        Assert.Equal(Expect(4, 1), await AskManyAsync(partnerClient, 5));
+        Assert.Equal(Expect(2, 1), await AskManyAsync(anonymous, 3));
+    }
+
+    [Fact]
+    public async Task AForgedXForwardedForFromAnUntrustedClientIsIgnored()
+    {
+        await using var instance = KestrelInstance.Start(new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = "2" });
+        using var client = instance.CreateNetworkClient();
+
+        // Three "different clients" by header, one client by address: the third is refused.
+        var statuses = new[] { await AskAsync(client, "198.51.100.1"), await AskAsync(client, "198.51.100.2"), await AskAsync(client, "198.51.100.3") };
+
+        Assert.Equal(Expect(2, 1), statuses);
+    }
+
+    [Fact]
+    public async Task XForwardedForFromATrustedProxyIsBelieved()
+    {
+        await using var instance = KestrelInstance.Start(new Dictionary<string, string?>
+        {
+            ["RateLimiting:AnonymousPerMinute"] = "2",
+            ["Hardening:KnownProxies:0"] = "127.0.0.1",
+        });
+        using var client = instance.CreateNetworkClient();
+
+        var distinct = new[] { await AskAsync(client, "198.51.100.1"), await AskAsync(client, "198.51.100.2"), await AskAsync(client, "198.51.100.3") };
+        var same = new[] { await AskAsync(client, "198.51.100.9"), await AskAsync(client, "198.51.100.9"), await AskAsync(client, "198.51.100.9") };
+
+        Assert.Equal(Expect(3, 0), distinct);
+        Assert.Equal(Expect(2, 1), same);
+    }
+
+    [Fact]
+    public async Task TwoInstancesSharingRedisEnforceOneLimit()
+    {
+        await EnsureReachableAsync(TestServers.Redis);
+        var prefix = $"skillverify-test:rl:{Guid.NewGuid():N}:";
+        await using var a = Instance(4, ("ConnectionStrings:Redis", TestServers.Redis), ("RateLimiting:RedisKeyPrefix", prefix));
+        await using var b = Instance(4, ("ConnectionStrings:Redis", TestServers.Redis), ("RateLimiting:RedisKeyPrefix", prefix));
+        var clientA = a.CreateClient();
+        var clientB = b.CreateClient();
+
+        var statuses = new[]
+        {
+            await AskAsync(clientA), await AskAsync(clientB), await AskAsync(clientA), await AskAsync(clientB),
+            await AskAsync(clientA), await AskAsync(clientB),
+        };
+
+        Assert.Equal(Expect(4, 2), statuses);
+    }
+
+    [Fact]
+    public async Task WithRedisStoppedEachInstanceFallsBackToItsOwnLimitNeverToNone()
+    {
+        using var redis = await PrivateRedis.StartAsync();
+        await using var a = Instance(3, ("ConnectionStrings:Redis", redis.Address));
+        await using var b = Instance(3, ("ConnectionStrings:Redis", redis.Address));
+        var clientA = a.CreateClient();
+        var clientB = b.CreateClient();
+        // Shared while Redis runs: 2 at A and 1 at B use up the one limit of 3.
+        Assert.Equal(Expect(3, 1), new[] { await AskAsync(clientA), await AskAsync(clientA), await AskAsync(clientB), await AskAsync(clientB) });
+
+        redis.Stop();
+
+        Assert.Equal(Expect(3, 1), await AskManyAsync(clientA, 4));
+        Assert.Equal(Expect(3, 1), await AskManyAsync(clientB, 4));
+    }
+
+    private static async Task EnsureReachableAsync(string address)
+    {
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(address + ",abortConnect=true,connectTimeout=2000");
+            await connection.GetDatabase().PingAsync();
+        }
+        catch (RedisException ex)
+        {
+            throw TestServers.Unreachable("Redis", address, ex);
+        }
+    }
+
+    /// <summary>A redis-server of this test's own on a free port, so stopping it disturbs nobody else.</summary>
+    private sealed class PrivateRedis : IDisposable
+    {
+        private readonly Process process;
+
+        private PrivateRedis(Process process, int port)
+        {
+            this.process = process;
+            Address = $"127.0.0.1:{port}";
+        }
+
+        public string Address { get; }
+
+        public static async Task<PrivateRedis> StartAsync()
+        {
+            var port = KestrelInstance.FreePort();
+            Process process;
+            try
+            {
+                process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                {
+                    RedirectStandardOutput = true,
+                    UseShellExecute = false,
+                })!;
+            }
+            catch (System.ComponentModel.Win32Exception ex)
+            {
+                throw new InvalidOperationException($"redis-server could not be started. {TestServers.HowToStart}", ex);
+            }
+            var redis = new PrivateRedis(process, port);
+            for (var i = 0; i < 50; i++)
+            {
+                try
+                {
+                    await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Address + ",abortConnect=true,connectTimeout=500");
+                    await connection.GetDatabase().PingAsync();
+                    return redis;
+                }
+                catch (RedisException)
+                {
+                    await Task.Delay(100);
+                }
+            }
+            redis.Dispose();
+            throw TestServers.Unreachable("private Redis", redis.Address);
+        }
+
+        public void Stop()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit();
+            }
+        }
+
+        public void Dispose()
+        {
+            Stop();
+            process.Dispose();
+        }
+    }
+}
