@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using Dapper;
 using SkillVerify.Data;
+using SkillVerify.Data.Caching;
 using SkillVerify.Data.Generation;
 using SkillVerify.Data.Import;
 using Spectre.Console;
+using StackExchange.Redis;
 
 namespace SkillVerify.Cli;
 
@@ -67,11 +69,37 @@ public static class Commands
                     throw new CliException(e.Message);
                 }
                 PrintSummary(kind, options, result);
-                return 0;
+                return result.Inserted + result.Updated == 0 ? 0 : await PublishInvalidationAsync(settings);
             });
             command.Subcommands.Add(sub);
         }
         return command;
+    }
+
+    /// <summary>
+    /// Tells every running API instance to drop what its caches hold (issue 4's publisher), when Redis is
+    /// configured. The rows are committed either way; exit code 3 says the caches could not be told.
+    /// </summary>
+    private static async Task<int> PublishInvalidationAsync(CliSettings settings)
+    {
+        if (settings.Redis is null)
+        {
+            return 0;
+        }
+        try
+        {
+            await using var publisher = await CacheInvalidationPublisher.ConnectAsync(settings.Redis, settings.CacheKeyPrefix);
+            // A bulk import may touch any record: every instance drops its cached records and registry answers.
+            await publisher.PublishAsync(CacheInvalidation.All);
+            AnsiConsole.MarkupLine("[green]Cache invalidation published[/] to every API instance.");
+            return 0;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException)
+        {
+            AnsiConsole.MarkupLine($"[yellow]The rows are committed, but Redis could not be told ({Markup.Escape(e.GetType().Name)}); "
+                + "API instances see the changes when their cached copies expire (Cache:LocalSeconds).[/]");
+            return 3;
+        }
     }
 
     public static Command Generate()
