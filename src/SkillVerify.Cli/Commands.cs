@@ -5,6 +5,7 @@ using SkillVerify.Data;
 using SkillVerify.Data.Caching;
 using SkillVerify.Data.Generation;
 using SkillVerify.Data.Import;
+using SkillVerify.Data.Partners;
 using Spectre.Console;
 using StackExchange.Redis;
 
@@ -132,6 +133,35 @@ public static class Commands
             return 0;
         });
         return command;
+    }
+
+    public static Command Keys(Option<string?> provider, Option<string?> connection)
+    {
+        var name = new Option<string>("--name") { Description = "Who holds the key (e.g. the partner province's platform)", Required = true };
+        var provinces = new Option<string>("--provinces") { Description = "Province codes it may query, comma-separated, or * for every province", DefaultValueFactory = _ => "*" };
+        var batch = new Option<bool>("--batch") { Description = "May call POST /api/v1/verifications/batch" };
+        var idMatching = new Option<bool>("--id-matching") { Description = "May match ID numbers" };
+        var quota = new Option<int>("--quota") { Description = "Requests per minute (a batch of N counts N)", DefaultValueFactory = _ => 6_000 };
+        var create = new Command("create", "Create a partner key; prints the key once (only its hash is stored).") { name, provinces, batch, idMatching, quota };
+        create.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
+            var dialect = settings.CreateDialect();
+            await new DapperStore(dialect, TimeProvider.System, 600).MigrateAsync(cancellationToken);
+            try
+            {
+                var created = await PartnerKeys.Open(dialect).CreateAsync(new NewPartnerKey(parse.GetValue(name)!,
+                    PartnerScope.ParseProvinces(parse.GetValue(provinces)!), parse.GetValue(batch), parse.GetValue(idMatching),
+                    parse.GetValue(quota), null), cancellationToken);
+                Console.WriteLine(created.Plaintext);
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message.Split(" (Parameter")[0]);
+            }
+        });
+        return new Command("keys", "Partner API keys.") { create };
     }
 
     public static Command BenchLookups(Option<string?> provider, Option<string?> connection)

@@ -32,8 +32,22 @@ public sealed class HolderHasher
         Span<byte> buffer = max <= 512 ? stackalloc byte[max] : new byte[max];
         var written = Encoding.UTF8.GetBytes(domain, buffer);
         written += Encoding.UTF8.GetBytes(normalized, buffer[written..]);
-        return HMACSHA256.HashData(key, buffer[..written]);
+        // One keyed HMAC per thread and key, reset after each use: no key schedule or native context per call.
+        var hmac = pooled;
+        if (hmac is null || !ReferenceEquals(pooledOwner, this))
+        {
+            hmac?.Dispose();
+            pooled = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+            pooledOwner = this;
+        }
+        hmac.AppendData(buffer[..written]);
+        var hash = new byte[HashLength];
+        hmac.GetHashAndReset(hash);
+        return hash;
     }
+
+    [ThreadStatic] private static IncrementalHash? pooled;
+    [ThreadStatic] private static HolderHasher? pooledOwner;
 
     /// <summary>Constant-time comparison, so timing does not tell how much of a hash matched.</summary>
     public static bool Matches(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> candidate) =>
