@@ -154,24 +154,17 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
             + $"{ValidCode},2023-06-15,6-31-01-03,电工,,{ValidName},440305199203154216,考核,revoked,{Today},发证机构申请撤销,,,not_required\n");
 
         // The real tool, as an operator runs it, with the API's database, hash key, Redis and key prefix.
-        var start = new ProcessStartInfo("dotnet")
+        var (exitCode, printed) = await Tool.RunAsync(Tool.Cli, new Dictionary<string, string>
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "skillverify.dll"), "import", "certificates", file },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["Database__Provider"] = "sqlite";
-        start.Environment["ConnectionStrings__SkillVerify"] = $"Data Source={Path.Combine(folder, "skillverify.db")}";
-        start.Environment["Privacy__HashKey"] = CacheFactory.HashKey;
-        start.Environment["ConnectionStrings__Redis"] = redis!;
-        start.Environment["Cache__KeyPrefix"] = prefix!;
-        using var tool = Process.Start(start)!;
-        var stdout = tool.StandardOutput.ReadToEndAsync();
-        var stderr = tool.StandardError.ReadToEndAsync();
-        await tool.WaitForExitAsync();
+            ["Database__Provider"] = "sqlite",
+            ["ConnectionStrings__SkillVerify"] = $"Data Source={Path.Combine(folder, "skillverify.db")}",
+            ["Privacy__HashKey"] = CacheFactory.HashKey,
+            ["ConnectionStrings__Redis"] = redis!,
+            ["Cache__KeyPrefix"] = prefix!,
+        }, "import", "certificates", file);
         var clock = Stopwatch.StartNew();
-        Assert.True(tool.ExitCode == 0, $"skillverify import exited {tool.ExitCode}: {await stdout}{await stderr}");
-        Assert.Contains("Cache invalidation published", await stdout);
+        Assert.True(exitCode == 0, $"skillverify import exited {exitCode}: {printed}");
+        Assert.Contains("Cache invalidation published", printed);
 
         foreach (var client in clients)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -70,23 +69,8 @@ public sealed class KeysCliTests : IDisposable
         return status;
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "skillverify.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["Database__Provider"] = "sqlite";
-        start.Environment["ConnectionStrings__SkillVerify"] = Database;
-        start.Environment["COLUMNS"] = "200";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        Tool.RunAsync(Tool.Cli, new Dictionary<string, string> { ["Database__Provider"] = "sqlite", ["ConnectionStrings__SkillVerify"] = Database }, arguments);
 
     public void Dispose()
     {
