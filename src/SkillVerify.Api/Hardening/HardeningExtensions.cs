@@ -55,11 +55,9 @@ public static class HardeningExtensions
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HardeningOptions>>((forwarded, hardening) =>
         {
             var options = hardening.Value;
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             forwarded.ForwardLimit = options.ForwardLimit;
-            // Closed by default: without configured proxies no forwarded header is believed (not even loopback's).
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
+            // Added to the rate limiter's trusted proxies (RateLimiting:TrustedProxies/TrustedNetworks, configured first by
+            // AddRateLimits, which also cleared the framework's loopback defaults): one list of proxies whose headers count.
             foreach (var proxy in options.KnownProxies)
             {
                 forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
@@ -68,6 +66,10 @@ public static class HardeningExtensions
             {
                 forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
+            // Closed by default: with both lists empty the middleware would believe every sender, so then nothing is forwarded.
+            forwarded.ForwardedHeaders = forwarded.KnownProxies.Count + forwarded.KnownIPNetworks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
         });
 
         builder.Services.AddOptions<HstsOptions>().Configure<IOptions<HardeningOptions>>((hsts, hardening) =>

@@ -48,7 +48,9 @@ public static class EndpointCatalog
     private const string RevokedCode = "S000032010101224000456";
     private const string OtherBody = "S000032010101";
     private const string AdminKey = SkillVerify.Api.Security.AdminOptions.DemoKey;
-    private const string PartnerKey = SkillVerify.Api.Partners.PartnerKeyDirectory.DemoKey;
+
+    /// <summary>Stands for a partner key the test creates on its instance (partner keys live in the database, not in settings).</summary>
+    public const string PartnerKey = "<partner key created by the test>";
 
     public static readonly IReadOnlyList<MatrixEndpoint> Slots =
     [
