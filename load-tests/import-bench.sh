@@ -26,8 +26,9 @@ run() { # provider connection
   for kind in organizations scopes status-events; do
     $CLI import "$kind" "$DATA/$kind.csv" --provider "$1" --connection "$2" >/dev/null
   done
-  echo "== $1: $N certificates"
-  $CLI import certificates "$DATA/certificates.csv" --provider "$1" --connection "$2" --batch-size "${BATCH:-50000}" | grep '^summary'
+  echo "== $1: $N certificates (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  /usr/bin/time -f "process cpu: %U s user, %S s system, %e s elapsed" \
+    $CLI import certificates "$DATA/certificates.csv" --provider "$1" --connection "$2" --batch-size "${BATCH:-50000}" | grep '^summary'
 }
 
 if [[ $WHICH == sqlite || $WHICH == both ]]; then

@@ -57,7 +57,7 @@ app.UseHardening();
 // Problem details for every error: no stack trace ever reaches a caller.
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-// Client address from trusted proxies only, then the limits (429 + Retry-After).
+// Limits per client address (from trusted proxies only, see UseHardening) and per partner key: 429 + Retry-After.
 app.UseRateLimits();
 // Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
 app.UseOutputCache();

@@ -10,6 +10,12 @@ namespace SkillVerify.Cli;
 /// </summary>
 public sealed record CliSettings(string Provider, string ConnectionString, string? HashKeyText)
 {
+    /// <summary><c>ConnectionStrings:Redis</c>, as the API reads it: where imports publish cache invalidations.</summary>
+    public string? Redis { get; } = Setting("ConnectionStrings:Redis");
+
+    /// <summary><c>Cache:KeyPrefix</c>, which must match the API's.</summary>
+    public string CacheKeyPrefix { get; } = Setting("Cache:KeyPrefix") ?? Data.Caching.CacheKeys.DefaultPrefix;
+
     public static CliSettings Resolve(string? provider, string? connection)
     {
         provider ??= Setting("Database:Provider") ?? DatabaseProviders.Sqlite;

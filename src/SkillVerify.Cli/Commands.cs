@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using Dapper;
 using SkillVerify.Data;
+using SkillVerify.Data.Caching;
 using SkillVerify.Data.Generation;
 using SkillVerify.Data.Import;
 using SkillVerify.Data.Partners;
 using Spectre.Console;
+using StackExchange.Redis;
 
 namespace SkillVerify.Cli;
 
@@ -68,11 +70,37 @@ public static class Commands
                     throw new CliException(e.Message);
                 }
                 PrintSummary(kind, options, result);
-                return 0;
+                return result.Inserted + result.Updated == 0 ? 0 : await PublishInvalidationAsync(settings);
             });
             command.Subcommands.Add(sub);
         }
         return command;
+    }
+
+    /// <summary>
+    /// Tells every running API instance to drop what its caches hold (issue 4's publisher), when Redis is
+    /// configured. The rows are committed either way; exit code 3 says the caches could not be told.
+    /// </summary>
+    private static async Task<int> PublishInvalidationAsync(CliSettings settings)
+    {
+        if (settings.Redis is null)
+        {
+            return 0;
+        }
+        try
+        {
+            await using var publisher = await CacheInvalidationPublisher.ConnectAsync(settings.Redis, settings.CacheKeyPrefix);
+            // A bulk import may touch any record: every instance drops its cached records and registry answers.
+            await publisher.PublishAsync(CacheInvalidation.All);
+            AnsiConsole.MarkupLine("[green]Cache invalidation published[/] to every API instance.");
+            return 0;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or InvalidOperationException)
+        {
+            AnsiConsole.MarkupLine($"[yellow]The rows are committed, but Redis could not be told ({Markup.Escape(e.GetType().Name)}); "
+                + "API instances see the changes when their cached copies expire (Cache:LocalSeconds).[/]");
+            return 3;
+        }
     }
 
     public static Command Generate()
@@ -114,18 +142,19 @@ public static class Commands
         var batch = new Option<bool>("--batch") { Description = "May call POST /api/v1/verifications/batch" };
         var idMatching = new Option<bool>("--id-matching") { Description = "May match ID numbers" };
         var quota = new Option<int>("--quota") { Description = "Requests per minute (a batch of N counts N)", DefaultValueFactory = _ => 6_000 };
-        var create = new Command("create", "Create a partner key; prints the key once (only its hash is stored).") { name, provinces, batch, idMatching, quota };
+        var expires = new Option<DateTimeOffset?>("--expires") { Description = "When the key stops working (ISO 8601, e.g. 2027-12-31T00:00:00+08:00); none by default" };
+        var create = new Command("create", "Create a partner key; prints the key once (only its hash is stored).") { name, provinces, batch, idMatching, quota, expires };
         create.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
-            var dialect = settings.CreateDialect();
-            await new DapperStore(dialect, TimeProvider.System, 600).MigrateAsync(cancellationToken);
+            var keys = await OpenKeysAsync(parse, provider, connection, cancellationToken);
             try
             {
-                var created = await PartnerKeys.Open(dialect).CreateAsync(new NewPartnerKey(parse.GetValue(name)!,
+                var created = await keys.CreateAsync(new NewPartnerKey(parse.GetValue(name)!,
                     PartnerScope.ParseProvinces(parse.GetValue(provinces)!), parse.GetValue(batch), parse.GetValue(idMatching),
-                    parse.GetValue(quota), null), cancellationToken);
+                    parse.GetValue(quota), parse.GetValue(expires)), cancellationToken);
+                // The only time the key is ever shown: stdout, alone on its line, for scripts to capture.
                 Console.WriteLine(created.Plaintext);
+                Console.Error.WriteLine($"Created partner key {created.Key.Id} for '{created.Key.Name}'. Store it now: only its hash is kept.");
                 return 0;
             }
             catch (ArgumentException e)
@@ -133,7 +162,46 @@ public static class Commands
                 throw new CliException(e.Message.Split(" (Parameter")[0]);
             }
         });
-        return new Command("keys", "Partner API keys.") { create };
+
+        var list = new Command("list", "List partner keys: id, name, scope, quota, expiry, state. Never the secret.");
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            var keys = await OpenKeysAsync(parse, provider, connection, cancellationToken);
+            var now = DateTimeOffset.UtcNow;
+            // Plain tab-separated lines: readable, and easy for scripts (names stay intact whatever the terminal width).
+            Console.WriteLine(string.Join('\t', "id", "name", "provinces", "batch", "id_matching", "per_minute", "expires", "state", "created"));
+            foreach (var key in await keys.ListAsync(cancellationToken))
+            {
+                var state = key.IsRevoked ? $"revoked {key.RevokedAt:yyyy-MM-dd}" : key.IsExpired(now) ? "expired" : "active";
+                Console.WriteLine(string.Join('\t', key.Id, key.Name, key.Scope.ProvincesText, key.Scope.BatchAllowed ? "yes" : "no",
+                    key.Scope.IdMatchingAllowed ? "yes" : "no", key.RequestsPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    key.ExpiresAt?.ToString("yyyy-MM-ddTHH:mmzzz", System.Globalization.CultureInfo.InvariantCulture) ?? "never", state,
+                    key.CreatedAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            return 0;
+        });
+
+        var id = new Argument<string>("ID") { Description = "The key's id, as `keys list` shows it" };
+        var revoke = new Command("revoke", "Revoke a partner key; running instances refuse it within Partners:RefreshSeconds.") { id };
+        revoke.SetAction(async (parse, cancellationToken) =>
+        {
+            var keys = await OpenKeysAsync(parse, provider, connection, cancellationToken);
+            if (!await keys.RevokeAsync(parse.GetValue(id)!, cancellationToken))
+            {
+                throw new CliException($"No active partner key has the id '{parse.GetValue(id)}'.");
+            }
+            AnsiConsole.MarkupLine($"[green]Revoked[/] partner key {Markup.Escape(parse.GetValue(id)!)}.");
+            return 0;
+        });
+        return new Command("keys", "Partner API keys: create, list, revoke.") { create, list, revoke };
+    }
+
+    private static async Task<PartnerKeys> OpenKeysAsync(ParseResult parse, Option<string?> provider, Option<string?> connection, CancellationToken cancellationToken)
+    {
+        var settings = CliSettings.Resolve(parse.GetValue(provider), parse.GetValue(connection));
+        var dialect = settings.CreateDialect();
+        await new DapperStore(dialect, TimeProvider.System, 600).MigrateAsync(cancellationToken);
+        return PartnerKeys.Open(dialect);
     }
 
     public static Command BenchLookups(Option<string?> provider, Option<string?> connection)

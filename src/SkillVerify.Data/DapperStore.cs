@@ -64,7 +64,10 @@ public sealed class DapperStore : ISkillVerifyStore
         }
     }
 
-    public async Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default)
+    public Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => FindCertificateOnceAsync(code, cancellationToken), cancellationToken);
+
+    private async Task<CertificateRecord?> FindCertificateOnceAsync(string code, CancellationToken cancellationToken)
     {
         const string sql = StoreSql.FindCertificate;
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -72,7 +75,10 @@ public sealed class DapperStore : ISkillVerifyStore
         return row?.ToRecord();
     }
 
-    public async Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default)
+    public Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => FindOrganizationOnceAsync(organizationCode, cancellationToken), cancellationToken);
+
+    private async Task<OrganizationRecord?> FindOrganizationOnceAsync(string organizationCode, CancellationToken cancellationToken)
     {
         const string sql = StoreSql.FindOrganization;
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -91,7 +97,10 @@ public sealed class DapperStore : ISkillVerifyStore
             org.RegisteredFrom, org.RegisteredTo, events, scope, aliases, quality, org.UpdatedAt);
     }
 
-    public async Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default)
+    public Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => SearchOrganizationsOnceAsync(query, cancellationToken), cancellationToken);
+
+    private async Task<OrganizationPage> SearchOrganizationsOnceAsync(OrganizationQuery query, CancellationToken cancellationToken)
     {
         var text = string.IsNullOrWhiteSpace(query.Text) ? null : query.Text.Trim();
         var sql = StoreSql.SearchOrganizations(dialect, query.Province is not null, query.Type is not null, text is not null, query.Occupation is not null);
@@ -113,7 +122,10 @@ public sealed class DapperStore : ISkillVerifyStore
         return new OrganizationPage(items, query.Page, query.PageSize, total);
     }
 
-    public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
+    public Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => GetSnapshotOnceAsync(cancellationToken), cancellationToken);
+
+    private async Task<RegistrySnapshot> GetSnapshotOnceAsync(CancellationToken cancellationToken)
     {
         const string sql = StoreSql.Snapshot;
         await using var connection = await OpenReadAsync(cancellationToken);
@@ -121,7 +133,10 @@ public sealed class DapperStore : ISkillVerifyStore
         return new RegistrySnapshot(row.Version, row.UpdatedAt);
     }
 
-    public async Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default)
+    public Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default) =>
+        dialect.ReadAsync(() => CountCertificatesOnceAsync(cancellationToken), cancellationToken);
+
+    private async Task<long> CountCertificatesOnceAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadAsync(cancellationToken);
         return await connection.ExecuteScalarAsync<long>(Command(StoreSql.CountCertificates, null, cancellationToken));

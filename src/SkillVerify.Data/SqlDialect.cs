@@ -21,6 +21,9 @@ public abstract class SqlDialect
 
     public abstract DbConnection CreateConnection();
 
+    /// <summary>Runs one read (open, query, map); a dialect may retry it on transient faults, reads being idempotent.</summary>
+    public virtual Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => read();
+
     /// <summary>A connection for the read path (point lookups, searches); a read replica where the dialect supports one.</summary>
     public virtual DbConnection CreateReadConnection() => CreateConnection();
 

@@ -35,7 +35,10 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override DbConnection CreateConnection() => new SqlConnection(connectionString);
 
-    public override DbConnection CreateReadConnection() => new SqlConnection(readConnectionString) { RetryLogicProvider = readRetry };
+    public override DbConnection CreateReadConnection() => new SqlConnection(readConnectionString);
+
+    /// <summary>The whole read (open, query, map) is retried on transient faults: a failover, a dropped connection, throttling.</summary>
+    public override Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => readRetry.ExecuteAsync(this, read, cancellationToken);
 
     public override string Page => "OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
 

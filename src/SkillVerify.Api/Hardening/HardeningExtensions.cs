@@ -87,7 +87,14 @@ public static class HardeningExtensions
     /// </summary>
     public static WebApplication UseHardening(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no known proxy or network at all, ForwardedHeadersMiddleware believes X-Forwarded-For from anyone
+        // (it checks the sender only when one is listed): leave it out, so a forged header is ignored.
+        // (Raw configuration: a wrong value is reported by the options validation, not here.)
+        if (app.Configuration.GetSection("Hardening:KnownProxies").GetChildren().Any()
+            || app.Configuration.GetSection("Hardening:KnownNetworks").GetChildren().Any())
+        {
+            app.UseForwardedHeaders();
+        }
         // Options are read when the pipeline is built (at start), so a wrong setting stops the service with its sentence.
         app.Use(next =>
         {

@@ -41,8 +41,10 @@ public sealed class HardeningOptions
     public int MaxUrlLength { get; set; } = 2048;
 
     /// <summary>Kestrel: the request line (method, URL, version); a longer one is refused with 414 before the application sees it.</summary>
-    [Range(1024, 64 * 1024, ErrorMessage = "Hardening:MaxRequestLineBytes (Hardening__MaxRequestLineBytes) must be from {1} to {2}.")]
-    public int MaxRequestLineBytes { get; set; } = 8 * 1024;
+    // Well above MaxUrlLength on purpose: a long URL then reaches the application, which answers a 414 problem
+    // that says what is wrong, instead of Kestrel's bare 414 with an empty body.
+    [Range(1024, 1024 * 1024, ErrorMessage = "Hardening:MaxRequestLineBytes (Hardening__MaxRequestLineBytes) must be from {1} to {2}.")]
+    public int MaxRequestLineBytes { get; set; } = 128 * 1024;
 
     /// <summary>Kestrel: all request headers together; over it, 431.</summary>
     [Range(4 * 1024, 256 * 1024, ErrorMessage = "Hardening:MaxRequestHeadersTotalBytes (Hardening__MaxRequestHeadersTotalBytes) must be from {1} to {2}.")]

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using SkillVerify.Api.Infrastructure;
 using SkillVerify.Data.Partners;
 
 namespace SkillVerify.Api.Partners;
@@ -18,8 +19,14 @@ public sealed class PartnerOptions
 /// shape check, a dictionary lookup by the key's public id and one SHA-256: a flood of random keys
 /// costs no database query and leaves nothing behind (no cache entry, no limiter partition).
 /// </summary>
-public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time)
+public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time, StorageLayout layout)
 {
+    /// <summary>The demo partner key (every province, batch, ID numbers; 600 a minute): accepted only on the embedded demo, documented in README.</summary>
+    public const string DemoKey = "svk_000000000000_demo-partner-key-not-for-production-0000000";
+
+    private static readonly PartnerKey Demo = new(PartnerKeys.TryGetId(DemoKey)!, "演示合作方 (demo only)", PartnerKeys.Hash(DemoKey),
+        new PartnerScope([PartnerScope.AllProvinces], BatchAllowed: true, IdMatchingAllowed: true), 600, null, null, DateTimeOffset.UnixEpoch);
+
     private volatile FrozenDictionary<string, PartnerKey> keys = FrozenDictionary<string, PartnerKey>.Empty;
 
     /// <summary>Keys known to this instance (in force, expired or revoked): bounded by what the CLI created, never by what callers send.</summary>
@@ -34,7 +41,11 @@ public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time
 
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var all = await store.ListAsync(cancellationToken);
+        var all = (await store.ListAsync(cancellationToken)).ToList();
+        if (layout.EmbeddedDefault && layout.SeedDemoData)
+        {
+            all.Add(Demo);
+        }
         keys = all.ToFrozenDictionary(k => k.Id, StringComparer.Ordinal);
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
@@ -33,48 +31,11 @@ public static class RateLimitExtensions
         });
         services.AddOptions<RateLimiterOptions>().Configure<RequestLimiter>((options, limiter) => options.GlobalLimiter = limiter);
 
-        // X-Forwarded-For is believed only from the configured proxies; the defaults (loopback) are cleared.
-        // (Read unvalidated, skipping bad entries: a wrong value is reported once, by RateLimitOptions' own validation.)
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
-        {
-            var settings = TrustedSources(configuration);
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            options.ForwardLimit = null;
-            options.KnownProxies.Clear();
-            options.KnownIPNetworks.Clear();
-            foreach (var proxy in settings.TrustedProxies)
-            {
-                if (IPAddress.TryParse(proxy, out var address))
-                {
-                    options.KnownProxies.Add(address);
-                }
-            }
-            foreach (var network in settings.TrustedNetworks)
-            {
-                if (System.Net.IPNetwork.TryParse(network, out var parsed))
-                {
-                    options.KnownIPNetworks.Add(parsed);
-                }
-            }
-        });
         return builder;
     }
 
-    /// <summary>Forwarded headers (only with trusted proxies configured), then the rate limiter.</summary>
-    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app)
-    {
-        var trusted = TrustedSources(app.ApplicationServices.GetRequiredService<IConfiguration>());
-        // With no known proxy at all the middleware would believe everyone: leave it out instead.
-        if (trusted.TrustedProxies.Count > 0 || trusted.TrustedNetworks.Count > 0)
-        {
-            app.UseForwardedHeaders();
-        }
-        app.UseRateLimiter();
-        return app;
-    }
-
-    private static RateLimitOptions TrustedSources(IConfiguration configuration) =>
-        configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+    /// <summary>The rate limiter; the client address it partitions by comes from UseHardening's forwarded headers (Hardening:KnownProxies only).</summary>
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
 
     private sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
     {

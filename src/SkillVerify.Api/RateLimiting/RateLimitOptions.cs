@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace SkillVerify.Api.RateLimiting;
 
 /// <summary>Settings under <c>RateLimiting</c>. Limits count requests per client in fixed one-minute windows.</summary>
@@ -18,12 +16,6 @@ public sealed class RateLimitOptions
     /// </summary>
     public int AnonymousPerMinute { get; set; } = 120;
 
-    /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For is believed. From anyone else the header is ignored.</summary>
-    public List<string> TrustedProxies { get; set; } = [];
-
-    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) whose X-Forwarded-For is believed.</summary>
-    public List<string> TrustedNetworks { get; set; } = [];
-
     /// <summary>How long a request waits for Redis before it is counted on this instance alone.</summary>
     public int RedisTimeoutMilliseconds { get; set; } = 250;
 
@@ -38,14 +30,6 @@ public sealed class RateLimitOptions
         if (AnonymousPerMinute is < 1 or > 1_000_000)
         {
             yield return "RateLimiting:AnonymousPerMinute (RateLimiting__AnonymousPerMinute) must be from 1 to 1000000.";
-        }
-        foreach (var p in TrustedProxies.Where(p => !IPAddress.TryParse(p, out _)))
-        {
-            yield return $"RateLimiting:TrustedProxies holds '{p}', which is not an IP address.";
-        }
-        foreach (var n in TrustedNetworks.Where(n => !IPNetwork.TryParse(n, out _)))
-        {
-            yield return $"RateLimiting:TrustedNetworks holds '{n}', which is not a network in CIDR form (e.g. 10.0.0.0/8).";
         }
         if (RedisTimeoutMilliseconds is < 10 or > 5_000)
         {

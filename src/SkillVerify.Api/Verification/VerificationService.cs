@@ -35,8 +35,8 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         }
 
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
-        // Every certificate references a registered body (a foreign key in every engine's schema), so with
-        // the issuer not found there is no record to read: a flood of codes of unregistered issuers costs no
+        // The import refuses a certificate whose issuer is not on the registry (issuer.unknown), so with the
+        // issuer not found there is no record to read: a flood of codes of unregistered issuers costs no
         // query. Counted and flagged as the issuer lookup was, so the answer is byte for byte the same.
         var record = !recordsHere ? default
             : issuer.Value is null ? new Lookup<CertificateRecord>(null, issuer.FromCache)

@@ -5,6 +5,29 @@ namespace SkillVerify.Data.Partners;
 /// <summary>The <c>partner_keys</c> table over any <see cref="SqlDialect"/>: plain SQL that SQLite, PostgreSQL and SQL Server all accept.</summary>
 public sealed class PartnerKeyStore
 {
+    // Named, so the T-SQL test can parse each one: the same statements run on all three engines.
+    public const string InsertSql = """
+        INSERT INTO partner_keys (id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at)
+        VALUES (@Id, @Name, @KeyHash, @Provinces, @BatchAllowed, @IdMatchingAllowed, @RequestsPerMinute, @ExpiresAt, @RevokedAt, @CreatedAt)
+        """;
+
+    public const string ListSql = """
+        SELECT id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at
+        FROM partner_keys
+        ORDER BY created_at, id
+        """;
+
+    public const string FindSql = """
+        SELECT id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at
+        FROM partner_keys
+        WHERE id = @id
+        """;
+
+    public const string RevokeSql = "UPDATE partner_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL";
+
+    public static IEnumerable<(string Name, string Sql)> Statements =>
+        [(nameof(InsertSql), InsertSql), (nameof(ListSql), ListSql), (nameof(FindSql), FindSql), (nameof(RevokeSql), RevokeSql)];
+
     private readonly SqlDialect dialect;
     private readonly int commandTimeout;
 
@@ -17,12 +40,8 @@ public sealed class PartnerKeyStore
 
     public async Task InsertAsync(PartnerKey key, CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            INSERT INTO partner_keys (id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at)
-            VALUES (@Id, @Name, @KeyHash, @Provinces, @BatchAllowed, @IdMatchingAllowed, @RequestsPerMinute, @ExpiresAt, @RevokedAt, @CreatedAt)
-            """;
         await using var connection = dialect.CreateConnection();
-        await connection.ExecuteAsync(Command(sql, new
+        await connection.ExecuteAsync(Command(InsertSql, new
         {
             key.Id,
             key.Name,
@@ -40,34 +59,23 @@ public sealed class PartnerKeyStore
 
     public async Task<IReadOnlyList<PartnerKey>> ListAsync(CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            SELECT id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at
-            FROM partner_keys
-            ORDER BY created_at, id
-            """;
         await using var connection = dialect.CreateConnection();
-        var rows = await connection.QueryAsync<PartnerKeyRow>(Command(sql, null, cancellationToken));
+        var rows = await connection.QueryAsync<PartnerKeyRow>(Command(ListSql, null, cancellationToken));
         return rows.Select(r => r.ToKey()).ToList();
     }
 
     public async Task<PartnerKey?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
-        const string sql = """
-            SELECT id, name, key_hash, provinces, batch_allowed, id_matching_allowed, requests_per_minute, expires_at, revoked_at, created_at
-            FROM partner_keys
-            WHERE id = @id
-            """;
         await using var connection = dialect.CreateConnection();
-        var row = await connection.QuerySingleOrDefaultAsync<PartnerKeyRow>(Command(sql, new { id }, cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<PartnerKeyRow>(Command(FindSql, new { id }, cancellationToken));
         return row?.ToKey();
     }
 
     /// <summary>Marks a key revoked; false when there is no such key or it was already revoked.</summary>
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        const string sql = "UPDATE partner_keys SET revoked_at = @at WHERE id = @id AND revoked_at IS NULL";
         await using var connection = dialect.CreateConnection();
-        return await connection.ExecuteAsync(Command(sql, new { id, at }, cancellationToken)) > 0;
+        return await connection.ExecuteAsync(Command(RevokeSql, new { id, at }, cancellationToken)) > 0;
     }
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>

@@ -139,6 +139,41 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The bulk import was seen only after {clock.ElapsedMilliseconds} ms.");
     }
 
+    [Fact]
+    public async Task ImportWithTheCliIsSeenByEveryInstanceWithinASecond()
+    {
+        var clients = await StartInstancesAsync(2);
+        foreach (var client in clients)
+        {
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+            Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        }
+        var file = Path.Combine(folder, "revocation.csv");
+        await File.WriteAllTextAsync(file,
+            "code,issue_date,occupation_code,occupation_name,work_type,holder_name,id_number,obtained_by,status,revoked_on,revocation_reason,term_from,term_to,review_state\n"
+            + $"{ValidCode},2023-06-15,6-31-01-03,电工,,{ValidName},440305199203154216,考核,revoked,{Today},发证机构申请撤销,,,not_required\n");
+
+        // The real tool, as an operator runs it, with the API's database, hash key, Redis and key prefix.
+        var (exitCode, printed) = await Tool.RunAsync(Tool.Cli, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "sqlite",
+            ["ConnectionStrings__SkillVerify"] = $"Data Source={Path.Combine(folder, "skillverify.db")}",
+            ["Privacy__HashKey"] = CacheFactory.HashKey,
+            ["ConnectionStrings__Redis"] = redis!,
+            ["Cache__KeyPrefix"] = prefix!,
+        }, "import", "certificates", file);
+        var clock = Stopwatch.StartNew();
+        Assert.True(exitCode == 0, $"skillverify import exited {exitCode}: {printed}");
+        Assert.Contains("Cache invalidation published", printed);
+
+        foreach (var client in clients)
+        {
+            await EventuallyAsync(async () => await OutcomeAsync(client, ValidCode, ValidName) == "INVALID", clock);
+        }
+        output.WriteLine($"Every instance answered INVALID {clock.ElapsedMilliseconds} ms after the import ended.");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The import was seen only after {clock.ElapsedMilliseconds} ms.");
+    }
+
     private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
 
     private string? redis;

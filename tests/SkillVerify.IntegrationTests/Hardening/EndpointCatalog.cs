@@ -93,6 +93,7 @@ public static class EndpointCatalog
         new("GET", "/v/{code}", Slot.Query, "t", Expect.Answered, PathValue: ValidCode),
         new("POST", "/v/{code}", Slot.Path, "code", Expect.Answered),
         new("POST", "/api/v1/verifications/batch", Slot.Json, "items", Expect.Rejected, ApiKey: PartnerKey),
+        new("POST", "/api/v1/verifications/batch", Slot.Json, "receipt", Expect.Rejected, $$"""{"items":[{"code":"{{ValidCode}}","holderName":"王小明"}]}""", ApiKey: PartnerKey),
     ];
 
     /// <summary>The method and route of every endpoint in the matrix, as the app's route patterns spell them.</summary>

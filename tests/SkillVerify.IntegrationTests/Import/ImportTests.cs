@@ -107,6 +107,28 @@ public abstract class ImportTests<TProvider> : IAsyncLifetime where TProvider : 
     }
 
     [Fact]
+    public async Task JsonLinesAndCsvOfTheSameDataLoadTheSameRows()
+    {
+        var jsonFolder = Path.Combine(folder, "jsonl");
+        DatasetWriter.Write(jsonFolder, ImportFormat.JsonLines, seed: 7, organizations: 60, certificates: 3_000, new DateOnly(2026, 1, 1));
+        var jsonl = Path.Combine(jsonFolder, DatasetWriter.FileName(new CertificatesKind(), ImportFormat.JsonLines));
+        var other = new TProvider();
+        extra.Add(other);
+        var fromJson = await FreshDatabaseAsync(other);
+        foreach (var kind in ImportKind.All)
+        {
+            var path = Path.Combine(jsonFolder, DatasetWriter.FileName(kind, ImportFormat.JsonLines));
+            var result = await new Importer(fromJson, TimeProvider.System).RunAsync(kind,
+                new ImportOptions(path, path + ".rejects.csv", RecordReader.FormatOf(path)), new HolderHasher(Key));
+            Assert.Equal(0, result.Rejected);
+        }
+        await ImportAsync(dialect, new CertificatesKind(), File(new CertificatesKind()));
+
+        Assert.Equal(3_000, await CountAsync(fromJson));
+        Assert.Equal(await TableDump.ReadAllAsync(dialect, withTouched: false), await TableDump.ReadAllAsync(fromJson, withTouched: false));
+    }
+
+    [Fact]
     public async Task AChangedRowIsUpdatedAndTheRestLeftAlone()
     {
         var file = File(new CertificatesKind());

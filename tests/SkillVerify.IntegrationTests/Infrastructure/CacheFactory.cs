@@ -17,7 +17,7 @@ public sealed class CacheFactory(IDictionary<string, string?> settings) : SkillV
     public const string AdminKey = "test-admin-key-0123456789abcdef0123456789";
 
     // A fixed holder-hash key: instances that share a database must hash names alike.
-    private const string HashKey = "c2tpbGx2ZXJpZnktdGVzdC1oYXNoLWtleS0zMi1ieXRlcyE=";
+    public const string HashKey = "c2tpbGx2ZXJpZnktdGVzdC1oYXNoLWtleS0zMi1ieXRlcyE=";
 
     public CountingStore Store => (CountingStore)(object)Services.GetRequiredService<ISkillVerifyStore>();
 

@@ -113,6 +113,23 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
     }
 
     [Fact]
+    public async Task TheDemoPartnerKeyWorksOnlyOnTheEmbeddedDemo()
+    {
+        using var configured = SkillVerifyFactory.With(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:SkillVerify"] = "Data Source=" + Path.Combine(Path.GetTempPath(), "skillverify-tests", $"sv-{Guid.NewGuid():N}.db"),
+            ["Privacy:HashKey"] = Convert.ToBase64String(new byte[32]),
+        });
+
+        var onDemo = await factory.CreateClient().WithKey(PartnerKeyDirectory.DemoKey).PostJsonAsync(Batch, OneItem);
+        var onConfigured = await configured.CreateClient().WithKey(PartnerKeyDirectory.DemoKey).PostJsonAsync(Batch, OneItem);
+
+        Assert.Equal(PartnerKeys.KeyLength, PartnerKeyDirectory.DemoKey.Length);
+        Assert.Equal(HttpStatusCode.OK, onDemo.StatusCode);
+        await AssertProblemAsync(onConfigured, HttpStatusCode.Unauthorized, "auth.key_invalid");
+    }
+
+    [Fact]
     public async Task AKeyWithoutBatchScopeIs403OnBatch()
     {
         var created = await factory.CreatePartnerKeyAsync(batch: false);

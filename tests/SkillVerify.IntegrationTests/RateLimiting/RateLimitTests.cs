@@ -105,7 +105,7 @@ public class RateLimitTests
         await using var instance = KestrelInstance.Start(new Dictionary<string, string?>
         {
             ["RateLimiting:AnonymousPerMinute"] = "2",
-            ["RateLimiting:TrustedProxies:0"] = "127.0.0.1",
+            ["Hardening:KnownProxies:0"] = "127.0.0.1",
         });
         using var client = instance.CreateNetworkClient();
 

@@ -16,7 +16,7 @@ public sealed class TSqlTests
         [.. AllStatements().Select(s => s.Name)];
 
     private static IEnumerable<(string Name, string Sql)> AllStatements() =>
-        StoreSql.All(Dialect).Concat(SqlServerDialect.BulkStatements());
+        StoreSql.All(Dialect).Concat(SqlServerDialect.BulkStatements()).Concat(SkillVerify.Data.Partners.PartnerKeyStore.Statements.Select(s => ("PartnerKeys." + s.Name, s.Sql)));
 
     [Theory]
     [MemberData(nameof(StatementNames))]
@@ -45,5 +45,7 @@ public sealed class TSqlTests
         Assert.Contains(nameof(SqlDialect.UpsertCertificate), names);
         Assert.Contains(nameof(StoreSql.FindCertificate), names);
         Assert.True(Dialect.SplitStatements(Dialect.MigrationScripts().Single(s => s.Name == "001_initial.sql").Sql).Count() > 10);
+        Assert.Contains(names, n => n.StartsWith("002_partner_keys.sql batch ", StringComparison.Ordinal));
+        Assert.Contains("PartnerKeys.InsertSql", names);
     }
 }
