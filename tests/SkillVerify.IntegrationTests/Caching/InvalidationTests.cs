@@ -14,7 +14,7 @@ namespace SkillVerify.IntegrationTests.Caching;
 [Collection(CacheCollection.Name)]
 public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "skillverify-tests", "shared-" + Guid.NewGuid().ToString("N"));
+    private readonly string folder = TestFolders.New("shared-");
     private readonly List<CacheFactory> instances = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -25,14 +25,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         {
             instance.Dispose();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Remove(folder);
         return Task.CompletedTask;
     }
 

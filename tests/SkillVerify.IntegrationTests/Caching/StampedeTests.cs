@@ -11,7 +11,7 @@ namespace SkillVerify.IntegrationTests.Caching;
 [Collection(CacheCollection.Name)]
 public sealed class StampedeTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "skillverify-tests", "shared-" + Guid.NewGuid().ToString("N"));
+    private readonly string folder = TestFolders.New("shared-");
     private readonly List<CacheFactory> instances = [];
 
     public void Dispose()
@@ -20,14 +20,7 @@ public sealed class StampedeTests(ITestOutputHelper output) : IDisposable
         {
             instance.Dispose();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Remove(folder);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
 
     protected SkillVerifyFactory(IDictionary<string, string?>? settings)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "skillverify-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = TestFolders.New();
         this.settings = new Dictionary<string, string?>
         {
             ["Database:DataDirectory"] = DataDirectory,
@@ -56,14 +56,6 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        try
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a finishing request; the temp folder is cleaned by the OS.
-        }
+        TestFolders.Remove(DataDirectory);
     }
 }

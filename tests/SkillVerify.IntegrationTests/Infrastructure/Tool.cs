@@ -47,7 +47,7 @@ public static class Tool
     {
         var all = new Dictionary<string, string>(environment)
         {
-            ["Database__DataDirectory"] = Path.Combine(Path.GetTempPath(), "skillverify-tests", Guid.NewGuid().ToString("N")),
+            ["Database__DataDirectory"] = TestFolders.New(),
         };
         return RunAsync(Service, all, "--urls", "http://127.0.0.1:0");
     }

@@ -6,7 +6,7 @@ namespace SkillVerify.IntegrationTests.Partners;
 /// <summary>Partner keys are created, listed and revoked with the real <c>skillverify</c> tool, and a running service follows.</summary>
 public sealed class KeysCliTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "skillverify-tests", "keys-" + Guid.NewGuid().ToString("N"));
+    private readonly string folder = TestFolders.New("keys-");
 
     private string Database => $"Data Source={Path.Combine(folder, "skillverify.db")}";
 
@@ -74,13 +74,6 @@ public sealed class KeysCliTests : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Remove(folder);
     }
 }
