@@ -24,6 +24,9 @@ if (args.Contains(HealthProbe.Switch))
 
 var builder = WebApplication.CreateBuilder(args);
 
+// appsettings.json from the binary's folder too, when the service is started from another working directory.
+builder.AddShippedSettings();
+
 // Secrets (hash key, admin keys, signing keys) may come from a mounted folder of files.
 builder.AddSecretFiles();
 

@@ -61,3 +61,36 @@ public class StartupTests
 
     private static Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment) => Tool.RunServiceAsync(environment);
 }
+
+/// <summary>The settings file shipped beside the binary applies wherever the service is started from.</summary>
+public class ShippedSettingsTests
+{
+    [Fact]
+    public async Task StartedFromAnotherFolderTheServiceKeepsTheShippedLogLevels()
+    {
+        var workingDirectory = TestFolders.New("cwd-");
+        Directory.CreateDirectory(workingDirectory);
+        try
+        {
+            await using var service = await Tool.StartServiceAsync(new Dictionary<string, string>
+            {
+                ["Database__DataDirectory"] = Path.Combine(workingDirectory, "data"),
+            }, workingDirectory);
+            using var client = service.CreateClient();
+
+            var response = await client.PostRawAsync("/api/v1/verifications", "{\"code\":\"Y000044030006233000123\",\"holderName\":\"王小明\"}");
+            Assert.Equal("VALID", (await response.JsonAsync()).Str("outcome"));
+            var output = await service.StopAsync();
+
+            // The working directory has no appsettings.json; the shipped one sets the framework's request logging to Warning.
+            Assert.False(File.Exists(Path.Combine(workingDirectory, "appsettings.json")));
+            Assert.Contains("SkillVerify.Audit", output);
+            Assert.DoesNotContain("Microsoft.AspNetCore.Routing.EndpointMiddleware", output);
+            Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", output);
+        }
+        finally
+        {
+            TestFolders.Remove(workingDirectory);
+        }
+    }
+}

@@ -51,4 +51,130 @@ public static class Tool
         };
         return RunAsync(Service, all, "--urls", "http://127.0.0.1:0");
     }
+
+    /// <summary>
+    /// Starts the service binary as an operator would, from <paramref name="workingDirectory"/>, on a free loopback
+    /// port, and waits until it is ready. Stop it with <see cref="RunningService.StopAsync"/>, which returns what it printed.
+    /// </summary>
+    public static async Task<RunningService> StartServiceAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        var port = KestrelInstance.FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, Service));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+        var service = new RunningService(Process.Start(start)!, $"http://127.0.0.1:{port}");
+        await service.WaitUntilReadyAsync();
+        return service;
+    }
+}
+
+/// <summary>A service process started by <see cref="Tool.StartServiceAsync"/>; everything it prints is kept.</summary>
+public sealed class RunningService : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly System.Text.StringBuilder output = new();
+
+    internal RunningService(Process process, string baseUrl)
+    {
+        this.process = process;
+        BaseUrl = baseUrl;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string BaseUrl { get; }
+
+    public HttpClient CreateClient() => new() { BaseAddress = new Uri(BaseUrl + "/") };
+
+    internal async Task WaitUntilReadyAsync()
+    {
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new Xunit.Sdk.XunitException($"The service exited with {process.ExitCode} before it was ready: {Output}");
+            }
+            try
+            {
+                using var response = await client.GetAsync("health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new Xunit.Sdk.XunitException($"The service was not ready within 60 s: {Output}");
+    }
+
+    /// <summary>Everything the process has printed so far (stdout and stderr, line by line).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Stops the process (SIGTERM, then a kill after 10 s) and returns everything it printed.</summary>
+    public async Task<string> StopAsync()
+    {
+        if (!process.HasExited)
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        await process.WaitForExitAsync();
+        return Output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
 }
