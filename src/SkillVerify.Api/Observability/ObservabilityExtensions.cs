@@ -21,6 +21,13 @@ public sealed class ObservabilityOptions
     /// 9464 (ASPNETCORE_HTTP_PORTS=8080;9464), so the load balancer's port never exposes it. Empty: any host.
     /// </summary>
     public string? MetricsHost { get; set; }
+
+    /// <summary>
+    /// Record traces (ASP.NET Core, HttpClient, the store, Npgsql). Off by default unless an exporter is configured
+    /// (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>): spans nobody exports are pure cost on every request.
+    /// <c>Observability__Tracing=true</c> turns them on for an in-process listener.
+    /// </summary>
+    public bool? Tracing { get; set; }
 }
 
 /// <summary>Framework log categories whose messages include the request path or request line.</summary>
@@ -55,6 +62,13 @@ public static class ObservabilityExtensions
                 o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
         }
+        // The same formatters and settings (Logging:Console), written in batches instead of one write per record.
+        builder.Logging.AddConsole();
+        foreach (var console in builder.Services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider)).ToList())
+        {
+            builder.Services.Remove(console);
+        }
+        builder.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
 
         // Whatever the configured levels, the framework categories that write request lines (and so the codes in
         // paths such as /api/v1/codes/{code}) stay at Warning: these rules come after configuration's and win.
@@ -67,7 +81,7 @@ public static class ObservabilityExtensions
         DecorateStore(builder.Services);
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "skillverify"))
             .WithMetrics(metrics =>
             {
@@ -79,8 +93,12 @@ public static class ObservabilityExtensions
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
+            });
+
+        // Traces only when someone receives them: spans nobody exports cost every request their CPU.
+        if (builder.Configuration.GetValue<bool?>(ObservabilityOptions.Section + ":Tracing") ?? otlp)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddAspNetCoreInstrumentation(o =>
                 {
@@ -105,6 +123,7 @@ public static class ObservabilityExtensions
                     tracing.AddOtlpExporter();
                 }
             });
+        }
         return builder;
     }
 

@@ -93,7 +93,8 @@ public partial class ObservabilityTests
             ActivityStopped = spans.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        using var factory = new SkillVerifyFactory();
+        // No exporter in tests: tracing is asked for explicitly, as an operator with an in-process listener would.
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["Observability:Tracing"] = "true" });
         var client = factory.CreateClient();
         const string unique = "Y000044030006233000999";
 
