@@ -98,7 +98,7 @@ public static class VerificationMetricsEndpoints
                 throw;
             }
             var value = result is INestedHttpResult nested ? nested.Result : result;
-            if (value is Ok<VerificationResponse> { Value: { } response })
+            if (value is IValueHttpResult<VerificationResponse> { Value: { } response })
             {
                 metrics.Record(channel, response.Outcome, partner?.Invoke(context.HttpContext));
             }
