@@ -61,6 +61,22 @@ public sealed class CacheInvalidator(
         if (invalidation.Everything || invalidation.OrganizationCodes.Count > 0)
         {
             await outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, cancellationToken);
+            // Registry answers are kept locally too: a request that read Redis just before another instance evicted it may
+            // have stored the old answer here after the first pass.
+            _ = EvictRegistryAnswersAgainAsync();
+        }
+    }
+
+    private async Task EvictRegistryAnswersAgainAsync()
+    {
+        try
+        {
+            await Task.Delay(SecondPassDelay);
+            await outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("The second eviction pass of registry answers failed: {Error}", ex.GetType().Name);
         }
     }
 

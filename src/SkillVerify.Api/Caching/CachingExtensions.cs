@@ -73,7 +73,7 @@ public static class CachingExtensions
             return new ResilientDistributedCache(cache, sp.GetRequiredService<RedisCircuit>());
         });
 
-        // Output cache: registry answers shared through Redis, the rest in the bounded in-process store AddOutputCache made.
+        // Output cache: registry answers shared through Redis (and kept locally for Cache:LocalSeconds), the rest in the bounded in-process store AddOutputCache made.
         var memoryStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
         services.Remove(memoryStore);
         services.AddStackExchangeRedisOutputCache(_ => { });
@@ -86,7 +86,8 @@ public static class CachingExtensions
         var redisStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
         services.Remove(redisStore);
         services.AddSingleton<IOutputCacheStore>(sp => new TieredOutputCacheStore(
-            (IOutputCacheStore)Create(memoryStore, sp), (IOutputCacheStore)Create(redisStore, sp), sp.GetRequiredService<RedisCircuit>()));
+            (IOutputCacheStore)Create(memoryStore, sp), (IOutputCacheStore)Create(redisStore, sp), sp.GetRequiredService<RedisCircuit>(),
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<CacheOptions>>().Value.LocalSeconds)));
 
         services.AddHostedService<CacheInvalidationListener>();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
