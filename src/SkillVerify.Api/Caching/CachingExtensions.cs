@@ -38,6 +38,7 @@ public static class CachingExtensions
             options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = RecordCache.FoundTtl, LocalCacheExpiration = RecordCache.LocalTtl };
         });
         services.AddSingleton<RecordCache>();
+        services.AddSingleton(sp => new AnswerMemo(sp.GetRequiredService<IOptions<CacheOptions>>().Value.AnswerMemoEntries));
         services.AddSingleton<VerificationService>();
 
         services.AddOutputCache();

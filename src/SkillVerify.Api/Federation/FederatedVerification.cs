@@ -22,8 +22,7 @@ public sealed class FederatedVerification(VerificationService local, CodeDecoder
         var province = settings.Enabled ? decoder.Decode(code).Code?.ProvinceCode : null;
         if (province is null || settings.LocalProvinces.Contains(province))
         {
-            var answer = await local.VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, cancellationToken);
-            return answer with { AnsweredBy = By("local", province ?? settings.LocalProvinces.FirstOrDefault()) };
+            return await local.VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, By("local", province ?? settings.LocalProvinces.FirstOrDefault()), cancellationToken);
         }
         if (!forwarded && settings.Peers.TryGetValue(province, out var peer))
         {

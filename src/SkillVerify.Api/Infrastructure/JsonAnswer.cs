@@ -14,7 +14,7 @@ namespace SkillVerify.Api.Infrastructure;
 /// <c>Ok&lt;T&gt;</c> streams through the serializer's resumable (async) converters and chunked encoding: for the
 /// 3 KB verification answer that was the largest single cost of a hot verification (load-tests/README.md).
 /// </summary>
-public sealed class JsonAnswer<T>(T value) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
+public sealed class JsonAnswer<T>(T value, byte[]? encoded = null) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IEndpointMetadataProvider
     where T : class
 {
     public T Value => value;
@@ -25,6 +25,14 @@ public sealed class JsonAnswer<T>(T value) : IResult, IStatusCodeHttpResult, IVa
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
+        if (encoded is not null)
+        {
+            // Already serialized (a memoized answer, see AnswerMemo): the same bytes as serializing it again.
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            httpContext.Response.ContentLength = encoded.Length;
+            return httpContext.Response.BodyWriter.WriteAsync(encoded, httpContext.RequestAborted).AsTask();
+        }
         var application = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var type = (JsonTypeInfo<T>)JsonAnswerBuffer.Options(application).GetTypeInfo(typeof(T));
         var response = httpContext.Response;
@@ -40,6 +48,19 @@ public sealed class JsonAnswer<T>(T value) : IResult, IStatusCodeHttpResult, IVa
 
 internal static class JsonAnswerBuffer
 {
+    /// <summary>The bytes <see cref="JsonAnswer{T}"/> would write for <paramref name="value"/> in this application.</summary>
+    public static byte[] ToBytes<T>(HttpContext context, T value)
+    {
+        var application = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var type = (JsonTypeInfo<T>)Options(application).GetTypeInfo(typeof(T));
+        var bytes = new ArrayBufferWriter<byte>(4 * 1024);
+        using (var json = new Utf8JsonWriter(bytes, new JsonWriterOptions { Encoder = application.Encoder, Indented = type.Options.WriteIndented, SkipValidation = true }))
+        {
+            JsonSerializer.Serialize(json, value, type);
+        }
+        return bytes.WrittenSpan.ToArray();
+    }
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Direct = [];
 
     /// <summary>

@@ -49,7 +49,7 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, CodeDecoder decoder, CancellationToken cancellationToken)
+    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, VerificationService local, CodeDecoder decoder, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
@@ -73,7 +73,7 @@ public static class VerificationApi
             // The answer speaks of a person: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";
         }
-        return new JsonAnswer<VerificationResponse>(response);
+        return new JsonAnswer<VerificationResponse>(response, local.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
     }
 
     /// <summary>A malformed request (no code, an overlong field) is a 400; a code that does not decode is a legitimate question answered INVALID.</summary>

@@ -8,19 +8,27 @@ using SkillVerify.Domain.Verification;
 namespace SkillVerify.Api.Verification;
 
 /// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics)
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo)
 {
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, cancellationToken);
+        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy: null, cancellationToken);
+
+    /// <summary>The answer with <see cref="VerificationResponse.AnsweredBy"/> set (the HTTP and partner answers of this instance).</summary>
+    public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, AnsweredByDto answeredBy, CancellationToken cancellationToken) =>
+        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy, cancellationToken);
 
     /// <summary>
     /// The checks this instance can run for a code whose certificate records live elsewhere (another
     /// province with no peer configured): code rules and the issuer registry; the record checks are UNKNOWN.
     /// </summary>
     public Task<VerificationResponse> VerifyWithoutRecordAsync(string? code, string? holderName, string? idNumber, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsHere: false, cancellationToken);
+        VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsHere: false, answeredBy: null, cancellationToken);
 
-    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, CancellationToken cancellationToken)
+    /// <summary>The serialized bytes of an answer this service memoized, computed once; null for any other answer.</summary>
+    public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
+
+    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, AnsweredByDto? answeredBy,
+        CancellationToken cancellationToken)
     {
         var decoded = decoder.Decode(code);
         var snapshot = await records.GetSnapshotAsync(cancellationToken);
@@ -31,7 +39,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         if (decoded.Code is not { } certificateCode)
         {
             var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today));
-            return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false);
+            return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false, answeredBy);
         }
 
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
@@ -46,15 +54,28 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             // Cache hit ratios come from the same two flags as freshness.fromCache.
             metrics.CacheLookups(record.FromCache, issuer.FromCache);
         }
+        // An answer asked before, about a certificate whose records came from cache both times, is reused as it is.
+        var key = new AnswerKey(certificateCode.Value, holder.NameHash, holder.IdHash, disclosure, recordsHere, answeredBy);
+        var inputs = new AnswerInputs(issuer.Value, record.Value, snapshot, decoder.Today, issuer.FromCache, record.FromCache);
+        var memoizable = recordsHere && record.Value is not null && record.FromCache && issuer.FromCache;
+        if (memoizable && memo.Find(key, inputs) is { } known)
+        {
+            return known;
+        }
         var verification = Verifier.Verify(new VerificationInput(
             decoded,
             issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
             record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
             holder, disclosure, decoder.Today));
-        return ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache);
+        var response = ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
+        if (memoizable)
+        {
+            memo.Remember(key, inputs, response);
+        }
+        return response;
     }
 
-    private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache)
+    private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
     {
         var checks = new CheckDto[result.Checks.Count];
         for (var i = 0; i < checks.Length; i++)
@@ -67,7 +88,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         // real code with a wrong name cannot be told apart by it.
         var freshness = new FreshnessDto(snapshot.Version, snapshot.UpdatedAt, record?.UpdatedAt,
             record is null ? issuerFromCache : issuerFromCache && recordFromCache);
-        return new VerificationResponse(OutcomeName(result.Outcome), checks, record is null ? null : ToDto(record, issuer, result.IdNumberMatched), freshness);
+        return new VerificationResponse(OutcomeName(result.Outcome), checks, record is null ? null : ToDto(record, issuer, result.IdNumberMatched), freshness, answeredBy);
     }
 
     private CertificateDto ToDto(CertificateRecord r, OrganizationRecord? issuer, bool idMatched)
