@@ -83,6 +83,14 @@ public static class MobilePage
         if (token == TokenState.Valid)
         {
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
+            // A memoized answer keeps its rendered pages (one per language and link): the same bytes as rendering it again.
+            var rendered = verification.Rendered(answer, $"{(en ? "en" : "zh")}\n{context.Request.PathBase}\n{t}",
+                () => Encoding.UTF8.GetBytes(PageHtml(en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en))));
+            if (rendered is not null)
+            {
+                SetPageHeaders(context);
+                return TypedResults.Bytes(rendered, "text/html; charset=utf-8");
+            }
             return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en));
         }
         return Page(context, en, FormBody(context, parse, en, token, nameMissing: false), SwitchHref(context, canonical, t, !en));
@@ -139,13 +147,22 @@ public static class MobilePage
 
     private static IResult Page(HttpContext context, bool en, string body, string switchHref)
     {
+        SetPageHeaders(context);
+        return TypedResults.Content(PageHtml(en, body, switchHref), "text/html; charset=utf-8");
+    }
+
+    private static void SetPageHeaders(HttpContext context)
+    {
         var headers = context.Response.Headers;
         // The page may carry a masked name and the URL a token: no cache keeps it, no referrer carries it away.
         headers.CacheControl = "no-store";
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
+    }
 
+    private static string PageHtml(bool en, string body, string switchHref)
+    {
         var html = new StringBuilder(4096);
         html.Append("<!DOCTYPE html>\n<html lang=\"").Append(en ? "en" : "zh-CN").Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
@@ -159,7 +176,7 @@ public static class MobilePage
             .Append("<footer>\n<p>").Append(en
                 ? "Only the masked name is shown. This page never asks for an ID number or payment."
                 : "页面仅显示脱敏后的姓名。本页面不会索要身份证件号码或任何费用。").Append("</p>\n</footer>\n</body>\n</html>\n");
-        return TypedResults.Content(html.ToString(), "text/html; charset=utf-8");
+        return html.ToString();
     }
 
     private static string ResultBody(VerificationResponse answer, string code, bool en)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using SkillVerify.Data;
 using SkillVerify.Domain.Verification;
 
@@ -18,8 +17,8 @@ public sealed class AnswerMemo(int capacity)
 {
     private readonly ConcurrentDictionary<AnswerKey, Entry> entries = new();
 
-    // Serialized bytes of memoized answers, found by the answer object itself (so a copy made with `with` never matches).
-    private readonly ConditionalWeakTable<VerificationResponse, Encoding> encodings = [];
+    // The same entries found by the answer object itself, by reference (so a copy made with `with` never matches).
+    private readonly ConcurrentDictionary<VerificationResponse, Entry> byAnswer = new(ReferenceEqualityComparer.Instance);
 
     public int Count => entries.Count;
 
@@ -36,19 +35,54 @@ public sealed class AnswerMemo(int capacity)
         {
             // Crude but bounded: a full memo starts again (the hot set refills it within a few requests).
             entries.Clear();
+            byAnswer.Clear();
         }
-        encodings.AddOrUpdate(response, new Encoding());
-        entries[key] = new Entry(inputs, response);
+        var entry = new Entry(inputs, response);
+        if (entries.TryGetValue(key, out var replaced))
+        {
+            byAnswer.TryRemove(replaced.Response, out _);
+        }
+        entries[key] = entry;
+        byAnswer[response] = entry;
     }
 
     /// <summary>The serialized bytes of a memoized answer (computed once by <paramref name="encode"/>); null for any other answer.</summary>
     public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) =>
-        encodings.TryGetValue(response, out var encoding) ? encoding.Bytes ??= encode(response) : null;
+        byAnswer.TryGetValue(response, out var entry) ? entry.Bytes ??= encode(response) : null;
 
-    private sealed record Entry(AnswerInputs Inputs, VerificationResponse Response);
-
-    private sealed class Encoding
+    /// <summary>
+    /// A rendering of a memoized answer (the mobile page: one per language and link), made once by
+    /// <paramref name="render"/>; null for any other answer. At most <see cref="MaxRenderings"/> per answer.
+    /// </summary>
+    public byte[]? Rendered(VerificationResponse response, string variant, Func<byte[]> render)
     {
+        if (!byAnswer.TryGetValue(response, out var entry))
+        {
+            return null;
+        }
+        var renderings = entry.Renderings ?? Interlocked.CompareExchange(ref entry.Renderings, new ConcurrentDictionary<string, byte[]>(), null) ?? entry.Renderings;
+        if (renderings.TryGetValue(variant, out var known))
+        {
+            return known;
+        }
+        var bytes = render();
+        if (renderings.Count < MaxRenderings)
+        {
+            renderings.TryAdd(variant, bytes);
+        }
+        return bytes;
+    }
+
+    public const int MaxRenderings = 8;
+
+    private sealed class Entry(AnswerInputs inputs, VerificationResponse response)
+    {
+        public ConcurrentDictionary<string, byte[]>? Renderings;
+
+        public AnswerInputs Inputs { get; } = inputs;
+
+        public VerificationResponse Response { get; } = response;
+
         public byte[]? Bytes;
     }
 }

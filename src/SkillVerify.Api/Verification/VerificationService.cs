@@ -27,6 +27,9 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
     /// <summary>The serialized bytes of an answer this service memoized, computed once; null for any other answer.</summary>
     public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
 
+    /// <summary>A rendering (the mobile page) of an answer this service memoized, made once per variant; null for any other answer.</summary>
+    public byte[]? Rendered(VerificationResponse response, string variant, Func<byte[]> render) => memo.Rendered(response, variant, render);
+
     private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, AnsweredByDto? answeredBy,
         CancellationToken cancellationToken)
     {

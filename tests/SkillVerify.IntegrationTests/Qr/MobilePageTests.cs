@@ -31,6 +31,31 @@ public sealed class MobilePageTests(MobilePageTests.Service service) : IClassFix
         Assert.DoesNotContain("<script", html);
     }
 
+    [Fact]
+    public async Task ARepeatedScanGetsThePageRenderedAgainWithTheSameHeaders()
+    {
+        var client = service.Factory.CreateClient();
+        var url = $"/v/{ValidCode}?t={ExpectedToken(ValidCode)}";
+        var pages = new List<(string Html, string? CacheControl, string Csp, string? Type)>();
+        // The third and later are served from the memoized answer's rendering (AnswerMemo); all must be alike.
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            pages.Add((await response.Content.ReadAsStringAsync(), response.Headers.CacheControl?.ToString(),
+                response.Headers.GetValues("Content-Security-Policy").Single(), response.Content.Headers.ContentType?.ToString()));
+        }
+        using var english = await client.GetAsync(url + "&lang=en");
+
+        Assert.All(pages.Skip(2), p => Assert.Equal(pages[1], p));
+        Assert.Equal("no-store", pages[3].CacheControl);
+        Assert.Equal("text/html; charset=utf-8", pages[3].Type);
+        Assert.Contains("<html lang=\"zh-CN\">", pages[3].Html);
+        var englishHtml = await english.Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"en\">", englishHtml);
+        Assert.Contains("data-state=\"VALID\"", englishHtml);
+    }
+
     [Theory]
     [InlineData("Y000044030006233000123", "")]
     [InlineData("Y000044030006233000123", "name=")]
