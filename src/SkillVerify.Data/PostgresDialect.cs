@@ -24,14 +24,16 @@ public sealed class PostgresDialect : SqlDialect
     /// INSERT … ON CONFLICT that only updates rows whose columns differ; RETURNING tells inserts from updates.
     /// </summary>
     public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
         await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
+        long count = 0;
         await using (var importer = await npgsql.BeginBinaryImportAsync(CopySql(table), cancellationToken))
         {
             foreach (var row in rows)
             {
+                count++;
                 await importer.StartRowAsync(cancellationToken);
                 for (var i = 0; i < row.Length; i++)
                 {
@@ -53,7 +55,7 @@ public sealed class PostgresDialect : SqlDialect
         }
         var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
             new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
-        return new UpsertCounts(inserted, updated, rows.Count - inserted - updated);
+        return new UpsertCounts(inserted, updated, count - inserted - updated);
     }
 
     public static string StageName(TableSpec table) => $"stage_{table.Name}";

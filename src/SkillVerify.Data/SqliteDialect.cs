@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
@@ -46,7 +47,7 @@ public sealed class SqliteDialect : SqlDialect
     /// SQLite's C API on the connection's handle (no per-row ADO.NET command), the cost that dominated.
     /// </summary>
     public override Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The connection is not open.");
         using var insert = Prepare(db, InsertSql(table));
@@ -54,15 +55,16 @@ public sealed class SqliteDialect : SqlDialect
         // SQLite numbers parameters by first appearance in the text: map $pN to its slot in each statement.
         var insertSlots = Slots(insert, table.Columns.Count);
         var updateSlots = update is null ? [] : Slots(update, table.Columns.Count);
+        var forms = new TextForms();
         long inserted = 0, updated = 0, unchanged = 0;
         foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Step(db, insert, insertSlots, row) == 1)
+            if (Step(db, insert, insertSlots, row, forms) == 1)
             {
                 inserted++;
             }
-            else if (update is not null && Step(db, update, updateSlots, row) == 1)
+            else if (update is not null && Step(db, update, updateSlots, row, forms) == 1)
             {
                 updated++;
             }
@@ -101,11 +103,45 @@ public sealed class SqliteDialect : SqlDialect
         return statement;
     }
 
-    /// <summary>Binds one row (the same text forms Microsoft.Data.Sqlite writes), runs it, returns the rows changed.</summary>
     private static int[] Slots(sqlite3_stmt statement, int count) =>
         Enumerable.Range(0, count).Select(i => raw.sqlite3_bind_parameter_index(statement, $"$p{i}")).ToArray();
 
-    private static int Step(sqlite3 db, sqlite3_stmt statement, int[] slots, object?[] row)
+    /// <summary>
+    /// The text SQLite stores for dates and instants (the forms Microsoft.Data.Sqlite writes), as UTF-8, made
+    /// once per distinct value: a batch's rows share a handful of dates and one import time.
+    /// </summary>
+    private sealed class TextForms
+    {
+        private readonly Dictionary<DateOnly, byte[]> dates = [];
+        private DateTimeOffset lastInstant;
+        private byte[]? lastInstantText;
+
+        public byte[] Date(DateOnly date)
+        {
+            if (!dates.TryGetValue(date, out var text))
+            {
+                text = Encoding.UTF8.GetBytes(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                if (dates.Count < 100_000)
+                {
+                    dates[date] = text;
+                }
+            }
+            return text;
+        }
+
+        public byte[] Instant(DateTimeOffset instant)
+        {
+            if (lastInstantText is null || instant != lastInstant || instant.Offset != lastInstant.Offset)
+            {
+                lastInstantText = Encoding.UTF8.GetBytes(instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture));
+                lastInstant = instant;
+            }
+            return lastInstantText;
+        }
+    }
+
+    /// <summary>Binds one row (the same text forms Microsoft.Data.Sqlite writes), runs it, returns the rows changed.</summary>
+    private static int Step(sqlite3 db, sqlite3_stmt statement, int[] slots, object?[] row, TextForms forms)
     {
         raw.sqlite3_reset(statement);
         for (var i = 0; i < row.Length; i++)
@@ -114,11 +150,11 @@ public sealed class SqliteDialect : SqlDialect
             var rc = row[i] switch
             {
                 null => raw.sqlite3_bind_null(statement, slot),
-                string text => raw.sqlite3_bind_text(statement, slot, text),
+                // UTF-16 straight from the string; SQLite transcodes it (no UTF-8 copy on the managed heap per value).
+                string text => raw.sqlite3_bind_text16(statement, slot, text.AsSpan()),
                 byte[] bytes => raw.sqlite3_bind_blob(statement, slot, bytes),
-                DateOnly date => raw.sqlite3_bind_text(statement, slot, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-                DateTimeOffset instant => raw.sqlite3_bind_text(statement, slot,
-                    instant.ToUniversalTime().ToString(@"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz", CultureInfo.InvariantCulture)),
+                DateOnly date => raw.sqlite3_bind_text(statement, slot, forms.Date(date).AsSpan()),
+                DateTimeOffset instant => raw.sqlite3_bind_text(statement, slot, forms.Instant(instant).AsSpan()),
                 var other => throw new NotSupportedException($"Cannot bind {other.GetType().Name}."),
             };
             if (rc != raw.SQLITE_OK)
