@@ -53,18 +53,18 @@ public sealed class SqliteDialect : SqlDialect
         using var insert = Prepare(db, InsertSql(table));
         using var update = table.Compared.Any() ? Prepare(db, UpdateSql(table)) : null;
         // SQLite numbers parameters by first appearance in the text: map $pN to its slot in each statement.
-        var insertSlots = Slots(insert, table.Columns.Count);
-        var updateSlots = update is null ? [] : Slots(update, table.Columns.Count);
+        var insertRow = new BoundRow(insert, Slots(insert, table.Columns.Count));
+        var updateRow = update is null ? null : new BoundRow(update, Slots(update, table.Columns.Count));
         var forms = new TextForms();
         long inserted = 0, updated = 0, unchanged = 0;
         foreach (var row in rows)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (Step(db, insert, insertSlots, row, forms) == 1)
+            if (Step(db, insertRow, row, forms) == 1)
             {
                 inserted++;
             }
-            else if (update is not null && Step(db, update, updateSlots, row, forms) == 1)
+            else if (update is not null && Step(db, updateRow!, row, forms) == 1)
             {
                 updated++;
             }
@@ -140,14 +140,38 @@ public sealed class SqliteDialect : SqlDialect
         }
     }
 
-    /// <summary>Binds one row (the same text forms Microsoft.Data.Sqlite writes), runs it, returns the rows changed.</summary>
-    private static int Step(sqlite3 db, sqlite3_stmt statement, int[] slots, object?[] row, TextForms forms)
+    /// <summary>A prepared statement, where its parameters are, and the values bound to them now.</summary>
+    private sealed class BoundRow(sqlite3_stmt statement, int[] slots)
     {
+        private static readonly object Unbound = new();
+
+        public sqlite3_stmt Statement { get; } = statement;
+
+        public int[] Slots { get; } = slots;
+
+        /// <summary>Per parameter, the object last bound (SQLite keeps a binding across resets until it is rebound).</summary>
+        public object?[] Current { get; } = Enumerable.Repeat(Unbound, slots.Length).ToArray();
+    }
+
+    /// <summary>
+    /// Binds one row (the same text forms Microsoft.Data.Sqlite writes), runs it, returns the rows changed.
+    /// A parameter whose value is the very object bound for the previous row (a shared status, occupation, date
+    /// or the import time: see ValueCache) keeps its binding: strings and boxes are immutable, so it is the same value.
+    /// </summary>
+    private static int Step(sqlite3 db, BoundRow bound, object?[] row, TextForms forms)
+    {
+        var statement = bound.Statement;
+        var current = bound.Current;
         raw.sqlite3_reset(statement);
         for (var i = 0; i < row.Length; i++)
         {
-            var slot = slots[i];
-            var rc = row[i] switch
+            var value = row[i];
+            if (ReferenceEquals(value, current[i]))
+            {
+                continue;
+            }
+            var slot = bound.Slots[i];
+            var rc = value switch
             {
                 null => raw.sqlite3_bind_null(statement, slot),
                 // UTF-16 straight from the string; SQLite transcodes it (no UTF-8 copy on the managed heap per value).
@@ -161,6 +185,7 @@ public sealed class SqliteDialect : SqlDialect
             {
                 throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc);
             }
+            current[i] = value;
         }
         var result = raw.sqlite3_step(statement);
         if (result != raw.SQLITE_DONE)
