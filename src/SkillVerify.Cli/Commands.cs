@@ -300,7 +300,7 @@ public static class Commands
         table.AddRow($"{p.Read:N0}", $"{p.Inserted:N0}", $"{p.Updated:N0}", $"{p.Unchanged:N0}", $"{p.Rejected:N0}", $"{p.RowsPerSecond:N0}", $"{p.Elapsed.TotalSeconds:F1}");
         AnsiConsole.Write(table);
         // One machine-readable line for scripts (load-tests/import-bench.sh).
-        Console.WriteLine($"summary kind={kind.Name} read={p.Read} inserted={p.Inserted} updated={p.Updated} unchanged={p.Unchanged} rejected={p.Rejected} seconds={p.Elapsed.TotalSeconds:F2} write_seconds={p.WriteTime.TotalSeconds:F2} rows_per_second={p.RowsPerSecond:F0}");
+        Console.WriteLine($"summary kind={kind.Name} read={p.Read} inserted={p.Inserted} updated={p.Updated} unchanged={p.Unchanged} rejected={p.Rejected} seconds={p.Elapsed.TotalSeconds:F2} write_seconds={p.WriteTime.TotalSeconds:F2} rows_per_second={p.RowsPerSecond:F0} gc_pause_seconds={GC.GetTotalPauseDuration().TotalSeconds:F2} gc_collections={GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         if (p.Rejected > 0)
         {
             AnsiConsole.MarkupLine($"[yellow]{p.Rejected:N0} rejected rows[/] listed with line and reason in {Markup.Escape(options.RejectsFile)}");

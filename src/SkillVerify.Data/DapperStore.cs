@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Data;
@@ -71,6 +72,11 @@ public sealed class DapperStore : ISkillVerifyStore
     {
         const string sql = StoreSql.FindCertificate;
         await using var connection = await OpenReadAsync(cancellationToken);
+        if (connection is SqliteConnection sqlite)
+        {
+            // The hot path on SQLite, prepared once per pooled connection and mapped by hand (see SqliteCertificateLookup).
+            return SqliteCertificateLookup.Find(sqlite, code, commandTimeout);
+        }
         var row = await connection.QuerySingleOrDefaultAsync<CertificateRow>(Command(sql, new { code }, cancellationToken));
         return row?.ToRecord();
     }

@@ -30,9 +30,11 @@ public abstract class SqlDialect
     /// <summary>
     /// Inserts or updates one batch of rows (values in <see cref="TableSpec.Columns"/> order) inside the
     /// caller's transaction, through the engine's bulk path; rows equal to the stored ones are left untouched.
+    /// <paramref name="rows"/> is enumerated once, to the end, as the rows arrive from the reader (it may block
+    /// between rows); a row must not be kept after the next one is read.
     /// </summary>
     public abstract Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken);
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken);
 
     /// <summary>Runs once on the import's connection before the first batch (engine settings for bulk loading).</summary>
     public virtual Task PrepareForImportAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -83,9 +83,10 @@ public sealed class SqlServerDialect : SqlDialect
 
     /// <summary>SqlBulkCopy into a session temp table, then one MERGE that only updates rows whose columns differ.</summary>
     public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IReadOnlyList<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
         var sql = (SqlConnection)connection;
+        long count = 0;
         await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
         using (var bulk = new SqlBulkCopy(sql, SqlBulkCopyOptions.TableLock, (SqlTransaction)transaction)
         {
@@ -108,6 +109,7 @@ public sealed class SqlServerDialect : SqlDialect
             }
             foreach (var row in rows)
             {
+                count++;
                 data.Rows.Add(row.Select(v => v switch
                 {
                     null => DBNull.Value,
@@ -120,7 +122,7 @@ public sealed class SqlServerDialect : SqlDialect
         }
         var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
             new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
-        return new UpsertCounts(inserted, updated, rows.Count - inserted - updated);
+        return new UpsertCounts(inserted, updated, count - inserted - updated);
     }
 
     public static string StageName(TableSpec table) => $"#stage_{table.Name}";

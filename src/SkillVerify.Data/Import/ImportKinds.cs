@@ -7,13 +7,88 @@ using SkillVerify.Domain.Verification;
 namespace SkillVerify.Data.Import;
 
 /// <summary>What a kind's conversion needs: the registry as it stands, the run's time, the holder hasher.</summary>
-public sealed class ImportContext(IReadOnlySet<string> knownOrganizations, DateTimeOffset updatedAt, HolderHasher? hasher)
+public sealed class ImportContext
 {
-    public IReadOnlySet<string> KnownOrganizations { get; } = knownOrganizations;
+    private readonly HolderHasher? hasher;
+    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> organizationsBySpan;
 
-    public DateTimeOffset UpdatedAt { get; } = updatedAt;
+    public ImportContext(IReadOnlySet<string> knownOrganizations, DateTimeOffset updatedAt, HolderHasher? hasher)
+    {
+        var set = knownOrganizations as HashSet<string> is { Comparer: var comparer } h && ReferenceEquals(comparer, StringComparer.Ordinal)
+            ? h
+            : new HashSet<string>(knownOrganizations, StringComparer.Ordinal);
+        KnownOrganizations = set;
+        organizationsBySpan = set.GetAlternateLookup<ReadOnlySpan<char>>();
+        UpdatedAt = updatedAt;
+        BoxedUpdatedAt = updatedAt;
+        this.hasher = hasher;
+    }
+
+    public IReadOnlySet<string> KnownOrganizations { get; }
+
+    public DateTimeOffset UpdatedAt { get; }
+
+    /// <summary><see cref="UpdatedAt"/> boxed once for every row, instead of once per row.</summary>
+    public object BoxedUpdatedAt { get; }
 
     public HolderHasher Hasher => hasher ?? throw new InvalidOperationException($"{HolderKeys.Setting} is required to import certificates.");
+
+    /// <summary>Values repeated across rows, shared (see <see cref="ValueCache"/>).</summary>
+    public ValueCache Values { get; } = new();
+
+    /// <summary>The registry's own instance of an organization code, so a row does not carry a copy.</summary>
+    public bool TryGetOrganization(ReadOnlySpan<char> code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? known) =>
+        organizationsBySpan.TryGetValue(code, out known);
+}
+
+/// <summary>
+/// One shared instance of the values that repeat across rows (a status, an occupation, a date), so a batch
+/// waiting for the writer holds a few objects per row instead of a dozen: the garbage collector's copying
+/// of those batches from one generation to the next was the import's largest single cost. Bounded: past
+/// <see cref="MaxEntries"/> distinct values a value is returned as it came. Used by one thread at a time.
+/// </summary>
+public sealed class ValueCache
+{
+    private const int MaxEntries = 1 << 16;
+    private readonly Dictionary<string, string> strings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateOnly Date, object Boxed)> dates = new(StringComparer.Ordinal);
+
+    public string Intern(string value)
+    {
+        if (strings.TryGetValue(value, out var shared))
+        {
+            return shared;
+        }
+        if (strings.Count < MaxEntries)
+        {
+            strings.Add(value, value);
+        }
+        return value;
+    }
+
+    public string? InternOptional(string? value) => value is null ? null : Intern(value);
+
+    /// <summary>A date parsed before (its text seen before): the date and its one boxed copy.</summary>
+    public bool TryGetDate(string text, out DateOnly date, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out object? boxed)
+    {
+        if (dates.TryGetValue(text, out var entry))
+        {
+            (date, boxed) = entry;
+            return true;
+        }
+        (date, boxed) = (default, null);
+        return false;
+    }
+
+    public object AddDate(string text, DateOnly date)
+    {
+        object boxed = date;
+        if (dates.Count < MaxEntries)
+        {
+            dates[text] = (date, boxed);
+        }
+        return boxed;
+    }
 }
 
 /// <summary>A rejected value: a stable code and a sentence.</summary>
@@ -66,6 +141,24 @@ public abstract class ImportKind
     protected DateOnly Date(string?[] fields, int index) => ParseDate(Required(fields, index), index);
 
     protected DateOnly? OptionalDate(string?[] fields, int index) => Optional(fields, index) is { } text ? ParseDate(text, index) : null;
+
+    /// <summary><see cref="Date"/>, and the date boxed once per distinct text for the row.</summary>
+    protected (DateOnly Date, object Boxed) SharedDate(string?[] fields, int index, ImportContext context) =>
+        SharedDate(Required(fields, index), index, context);
+
+    /// <summary><see cref="OptionalDate"/>, boxed once per distinct text.</summary>
+    protected object? OptionalSharedDate(string?[] fields, int index, ImportContext context) =>
+        Optional(fields, index) is { } text ? SharedDate(text, index, context).Boxed : null;
+
+    private (DateOnly Date, object Boxed) SharedDate(string text, int index, ImportContext context)
+    {
+        if (context.Values.TryGetDate(text, out var date, out var boxed))
+        {
+            return (date, boxed);
+        }
+        date = ParseDate(text, index);
+        return (date, context.Values.AddDate(text, date));
+    }
 
     protected string Organization(string?[] fields, int index, ImportContext context)
     {
@@ -198,21 +291,24 @@ public sealed class CertificatesKind : ImportKind
         {
             throw new RejectException("code.malformed", parsed.Error is { } e ? $"code: {e.MessageEn}" : "code: a legacy qualification code, not a 22-character skill-level code");
         }
-        if (!context.KnownOrganizations.Contains(code.OrganizationCode))
+        if (!context.TryGetOrganization(code.Value.AsSpan(0, CertificateCode.OrganizationCodeLength), out var issuer))
         {
             throw new RejectException("issuer.unknown", $"issuer {code.OrganizationCode} is not in the registry; import organizations first");
         }
-        var issued = Date(f, 1);
+        var (issued, issuedBoxed) = SharedDate(f, 1, context);
         if (issued.Year != code.IssueYear)
         {
             throw new RejectException("issue_date.year", $"issue_date {issued:yyyy-MM-dd} is not in the code's year {code.IssueYear}");
         }
         var name = Required(f, 5, HolderNormalization.MaxNameLength);
-        if (HolderNormalization.NormalizeName(name).Length == 0)
+        // Normalized once here for the check, the hash and the mask (each used to normalize it again).
+        var normalizedName = HolderNormalization.NormalizeName(name);
+        if (normalizedName.Length == 0)
         {
             throw new RejectException("field.required", "holder_name is empty");
         }
         var id = Optional(f, 6, HolderNormalization.MaxIdNumberLength);
+        var values = context.Values;
         var status = Optional(f, 8, 10) ?? CertificateStatus.Active;
         if (status is not (CertificateStatus.Active or CertificateStatus.Revoked))
         {
@@ -224,13 +320,19 @@ public sealed class CertificatesKind : ImportKind
             throw new RejectException("review_state.unknown", $"review_state '{review}' must be not_required, pending or confirmed");
         }
         var hasher = context.Hasher;
+        var normalizedId = id is null ? null : HolderNormalization.NormalizeIdNumber(id);
         // The plaintext name and ID number stop here: only keyed hashes and masked forms go on.
+        // Repeated values (occupation, status, dates…) are shared instances: see ValueCache.
         return ([
-            code.Value, code.OrganizationCode, code.LevelCode.ToString(), issued, Required(f, 2, 20), Required(f, 3, 100), Optional(f, 4, 100),
-            hasher.HashName(name), HolderNormalization.MaskName(name),
-            id is null ? null : hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
-            Required(f, 7, 20), status, OptionalDate(f, 9), Optional(f, 10), OptionalDate(f, 11), OptionalDate(f, 12), review,
-            context.UpdatedAt,
+            code.Value, issuer, values.Intern(LevelText(code.LevelCode)), issuedBoxed, values.Intern(Required(f, 2, 20)), values.Intern(Required(f, 3, 100)),
+            values.InternOptional(Optional(f, 4, 100)),
+            hasher.HashNormalizedName(normalizedName), values.Intern(HolderNormalization.MaskNormalizedName(normalizedName)),
+            normalizedId is null ? null : hasher.HashNormalizedIdNumber(normalizedId), normalizedId is null ? null : HolderNormalization.MaskNormalizedIdNumber(normalizedId),
+            values.Intern(Required(f, 7, 20)), values.Intern(status), OptionalSharedDate(f, 9, context), values.InternOptional(Optional(f, 10)),
+            OptionalSharedDate(f, 11, context), OptionalSharedDate(f, 12, context), values.Intern(review),
+            context.BoxedUpdatedAt,
         ], code.Value);
     }
+
+    private static string LevelText(char level) => level.ToString();
 }

@@ -1,6 +1,9 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using Dapper;
 
@@ -40,7 +43,13 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
         await using var rejects = new StreamWriter(options.RejectsFile, false, new UTF8Encoding(false));
         await rejects.WriteLineAsync("line,reason,detail,key");
 
-        using var batches = new BlockingCollection<(List<object?[]> Rows, long Bytes)>(boundedCapacity: 3);
+        // Rows travel to the writer in small chunks, each batch (one transaction) being a run of chunks: a row lives
+        // for milliseconds instead of waiting in a whole batch, so it dies young and the garbage collector no longer
+        // copies batches from generation to generation (that copying was the largest single cost of an import).
+        var chunkRows = Math.Clamp(options.BatchSize, 1, ChunkRows);
+        using var chunks = new BlockingCollection<Chunk>(boundedCapacity: ChunksAhead);
+        var spareChunks = new ConcurrentBag<List<object?[]>>();
+        var touched = kind.Table.Touched is { } t ? kind.Table.Columns.Select(c => c.Name).ToList().IndexOf(t) : -1;
         long read = 0, rejected = 0, duplicatesSkipped = 0;
         var producer = Task.Run(() =>
         {
@@ -48,7 +57,9 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             {
                 // First occurrence wins: a later line with the same key and other data is rejected, an identical one skipped.
                 var seen = new Dictionary<string, (ulong Fingerprint, long Line)>(StringComparer.Ordinal);
-                var batch = new List<object?[]>(options.BatchSize);
+                var chunk = new List<object?[]>(chunkRows);
+                var inBatch = 0;
+                var sized = false;
                 while (reader.TryRead(out var record))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -69,7 +80,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                         Reject(record.Line, e.Code, e.Message, record.Fields[0]);
                         continue;
                     }
-                    var fingerprint = Fingerprint(row, kind.Table);
+                    var fingerprint = Fingerprint(row, touched);
                     if (seen.TryGetValue(key, out var first))
                     {
                         if (first.Fingerprint != fingerprint)
@@ -83,36 +94,53 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                         continue;
                     }
                     seen[key] = (fingerprint, record.Line);
-                    batch.Add(row);
-                    if (batch.Count == options.BatchSize)
+                    if (!sized && seen.Count == 10_000 && reader.Position > 0)
                     {
-                        batches.Add((batch, reader.Position), cancellationToken);
-                        batch = new List<object?[]>(options.BatchSize);
+                        // Size the table once for the whole file (estimated from the first lines), instead of regrowing it.
+                        sized = true;
+                        seen.EnsureCapacity((int)Math.Min(int.MaxValue / 2, seen.Count * 1.1 * reader.Length / reader.Position));
+                    }
+                    chunk.Add(row);
+                    inBatch++;
+                    if (inBatch == options.BatchSize || chunk.Count == chunkRows)
+                    {
+                        var endsBatch = inBatch == options.BatchSize;
+                        chunks.Add(new Chunk(chunk, endsBatch, reader.Position), cancellationToken);
+                        chunk = spareChunks.TryTake(out var spare) ? spare : new List<object?[]>(chunkRows);
+                        inBatch = endsBatch ? 0 : inBatch;
                     }
                 }
-                if (batch.Count > 0)
+                if (inBatch > 0)
                 {
-                    batches.Add((batch, reader.Position), cancellationToken);
+                    chunks.Add(new Chunk(chunk, true, reader.Position), cancellationToken);
                 }
             }
             finally
             {
-                batches.CompleteAdding();
+                chunks.CompleteAdding();
             }
         }, cancellationToken);
 
         var counts = new UpsertCounts();
         var writeClock = new Stopwatch();
+        var waitClock = new Stopwatch();
         long done = 0;
         ImportProgress Snapshot(long bytes) => new(bytes, reader.Length, Interlocked.Read(ref read), counts.Inserted, counts.Updated,
-            counts.Unchanged + Interlocked.Read(ref duplicatesSkipped), Interlocked.Read(ref rejected), done, clock.Elapsed, writeClock.Elapsed);
+            counts.Unchanged + Interlocked.Read(ref duplicatesSkipped), Interlocked.Read(ref rejected), done, clock.Elapsed, writeClock.Elapsed - waitClock.Elapsed);
+        using var incoming = chunks.GetConsumingEnumerable(cancellationToken).GetEnumerator();
         try
         {
-            foreach (var (rows, bytes) in batches.GetConsumingEnumerable(cancellationToken))
+            // A transaction opens when a batch's first chunk has arrived, and commits after its last one.
+            while (incoming.MoveNext())
             {
                 writeClock.Start();
+                var batch = new BatchRows(incoming, spareChunks, waitClock);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var written = await dialect.BulkUpsertAsync(connection, transaction, kind.Table, rows, cancellationToken);
+                var written = await dialect.BulkUpsertAsync(connection, transaction, kind.Table, batch, cancellationToken);
+                if (!batch.Finished)
+                {
+                    throw new InvalidOperationException($"{dialect.GetType().Name}.{nameof(SqlDialect.BulkUpsertAsync)} did not write every row of the batch.");
+                }
                 if (kind.RegistryData && written.Inserted + written.Updated > 0)
                 {
                     await connection.ExecuteAsync(new CommandDefinition(StoreSql.BumpSnapshot, new { now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
@@ -121,7 +149,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                 writeClock.Stop();
                 counts += written;
                 done++;
-                progress?.Report(Snapshot(bytes));
+                progress?.Report(Snapshot(batch.Bytes));
             }
         }
         finally
@@ -129,7 +157,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             if (!producer.IsCompleted)
             {
                 // The writer failed: drain so the reader is not blocked on a full queue.
-                foreach (var _ in batches.GetConsumingEnumerable()) { }
+                foreach (var _ in chunks.GetConsumingEnumerable()) { }
             }
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -148,32 +176,106 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
         }
     }
 
-    /// <summary>FNV-1a over the row's values except the touched column: tells a repeated row from a conflicting one.</summary>
-    private static ulong Fingerprint(object?[] row, TableSpec table)
+    /// <summary>Rows per chunk handed from the reader to the writer, and how many chunks the reader may run ahead.</summary>
+    private const int ChunkRows = 512, ChunksAhead = 16;
+
+    private sealed record Chunk(List<object?[]> Rows, bool EndsBatch, long Bytes);
+
+    /// <summary>
+    /// One batch's rows as they arrive: the current chunk (already taken from the queue), then the following
+    /// ones up to the chunk that ends the batch. Enumerated once, by the dialect, inside the batch's transaction.
+    /// </summary>
+    private sealed class BatchRows(IEnumerator<Chunk> incoming, ConcurrentBag<List<object?[]>> spare, Stopwatch waiting) : IEnumerable<object?[]>
+    {
+        private bool started;
+
+        public bool Finished { get; private set; }
+
+        public long Bytes { get; private set; }
+
+        public IEnumerator<object?[]> GetEnumerator()
+        {
+            if (started)
+            {
+                throw new InvalidOperationException("A batch's rows can be read once.");
+            }
+            started = true;
+            var chunk = incoming.Current;
+            while (true)
+            {
+                foreach (var row in chunk.Rows)
+                {
+                    yield return row;
+                }
+                chunk.Rows.Clear();
+                spare.Add(chunk.Rows);
+                if (chunk.EndsBatch)
+                {
+                    Bytes = chunk.Bytes;
+                    Finished = true;
+                    yield break;
+                }
+                waiting.Start();
+                var more = incoming.MoveNext();
+                waiting.Stop();
+                if (!more)
+                {
+                    throw new InvalidOperationException("The reader stopped in the middle of a batch.");
+                }
+                chunk = incoming.Current;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// A 64-bit hash of the row's values except the touched column: tells a repeated row from a conflicting one.
+    /// Strings and bytes are mixed eight bytes at a time (the per-character FNV-1a it replaces was a visible share of the reader's time).
+    /// </summary>
+    private static ulong Fingerprint(object?[] row, int touched)
     {
         var hash = 14695981039346656037UL;
         for (var i = 0; i < row.Length; i++)
         {
-            if (table.Columns[i].Name == table.Touched)
+            if (i == touched)
             {
                 continue;
             }
             switch (row[i])
             {
                 case null: Mix(ref hash, 0xFF); break;
-                case string s: foreach (var c in s) { Mix(ref hash, c); } break;
-                case byte[] b: foreach (var x in b) { Mix(ref hash, x); } break;
+                case string s: MixBytes(ref hash, MemoryMarshal.AsBytes(s.AsSpan())); break;
+                case byte[] b: MixBytes(ref hash, b); break;
                 case DateOnly d: Mix(ref hash, (uint)d.DayNumber); break;
-                default: foreach (var c in row[i]!.ToString()!) { Mix(ref hash, c); } break;
+                default: MixBytes(ref hash, MemoryMarshal.AsBytes(row[i]!.ToString().AsSpan())); break;
             }
             Mix(ref hash, 0x1F);
         }
         return hash;
 
-        static void Mix(ref ulong hash, uint value)
+        static void MixBytes(ref ulong hash, ReadOnlySpan<byte> bytes)
         {
-            hash ^= value;
-            hash *= 1099511628211UL;
+            Mix(ref hash, (ulong)bytes.Length);
+            while (bytes.Length >= 8)
+            {
+                Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(bytes));
+                bytes = bytes[8..];
+            }
+            if (!bytes.IsEmpty)
+            {
+                Span<byte> tail = stackalloc byte[8];
+                tail.Clear();
+                bytes.CopyTo(tail);
+                Mix(ref hash, BinaryPrimitives.ReadUInt64LittleEndian(tail));
+            }
+        }
+
+        static void Mix(ref ulong hash, ulong value)
+        {
+            // Multiply–rotate–multiply per word (as in xxHash's rounds): every input bit reaches every output bit.
+            hash ^= value * 0x9E3779B185EBCA87UL;
+            hash = BitOperations.RotateLeft(hash, 31) * 0xC2B2AE3D27D4EB4FUL;
         }
     }
 }

@@ -25,6 +25,12 @@ public sealed class HolderHasher
 
     public byte[] HashIdNumber(string idNumber) => Hash("I:", HolderNormalization.NormalizeIdNumber(idNumber));
 
+    /// <summary><see cref="HashName"/> of a name already passed through <see cref="HolderNormalization.NormalizeName"/> (a bulk import normalizes once).</summary>
+    public byte[] HashNormalizedName(string normalizedName) => Hash("N:", normalizedName);
+
+    /// <summary><see cref="HashIdNumber"/> of an ID number already passed through <see cref="HolderNormalization.NormalizeIdNumber"/>.</summary>
+    public byte[] HashNormalizedIdNumber(string normalizedIdNumber) => Hash("I:", normalizedIdNumber);
+
     private byte[] Hash(string domain, string normalized)
     {
         // Domain separation keeps a name hash from ever equalling an ID hash.
@@ -98,9 +104,11 @@ public static class HolderNormalization
     }
 
     /// <summary>张三丰 → 张*丰, 李四 → 李*, 欧阳娜娜 → 欧**娜.</summary>
-    public static string MaskName(string name)
+    public static string MaskName(string name) => MaskNormalizedName(NormalizeName(name));
+
+    /// <summary><see cref="MaskName"/> of a name already passed through <see cref="NormalizeName"/>.</summary>
+    public static string MaskNormalizedName(string n)
     {
-        var n = NormalizeName(name);
         var elements = System.Globalization.StringInfo.ParseCombiningCharacters(n);
         var count = elements.Length;
         if (count == 0)
@@ -121,9 +129,11 @@ public static class HolderNormalization
     }
 
     /// <summary>Keeps the first 4 and last 4 characters: 4301**********1234.</summary>
-    public static string MaskIdNumber(string idNumber)
+    public static string MaskIdNumber(string idNumber) => MaskNormalizedIdNumber(NormalizeIdNumber(idNumber));
+
+    /// <summary><see cref="MaskIdNumber"/> of an ID number already passed through <see cref="NormalizeIdNumber"/>.</summary>
+    public static string MaskNormalizedIdNumber(string n)
     {
-        var n = NormalizeIdNumber(idNumber);
         return n.Length <= 8 ? new string('*', n.Length) : string.Concat(n.AsSpan(0, 4), new string('*', n.Length - 8), n.AsSpan(n.Length - 4));
     }
 
