@@ -14,7 +14,7 @@ public sealed class CacheOptions
 
     /// <summary>The in-process (L1) record cache holds at most this many entries.</summary>
     [Range(100, 10_000_000, ErrorMessage = "Cache:MaxLocalEntries (Cache__MaxLocalEntries) must be from {1} to {2}.")]
-    public int MaxLocalEntries { get; set; } = 50_000;
+    public int MaxLocalEntries { get; set; } = 30_000;
 
     /// <summary>"Not found" answers are remembered in process only, at most this many, for <see cref="NotFoundSeconds"/>.</summary>
     [Range(100, 10_000_000, ErrorMessage = "Cache:MaxNotFoundEntries (Cache__MaxNotFoundEntries) must be from {1} to {2}.")]
