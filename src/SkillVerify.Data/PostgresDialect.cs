@@ -36,17 +36,25 @@ public sealed class PostgresDialect : SqlDialect
 
     public override DbConnection CreateConnection() => dataSource.CreateConnection();
 
+    public override async Task<bool> IsEmptyForImportAsync(DbConnection connection, TableSpec table, CancellationToken cancellationToken) =>
+        !await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {table.Name})", cancellationToken: cancellationToken));
+
     /// <summary>
     /// Binary COPY into a temporary table that lives for the batch's transaction, then one
     /// INSERT … ON CONFLICT that only updates rows whose columns differ; RETURNING tells inserts from updates.
+    /// Into a table that was empty when the import began, binary COPY straight into the table: no stage, no
+    /// merge (a key written meanwhile by someone else fails the batch, see <see cref="SqlDialect.BulkUpsertAsync"/>).
     /// </summary>
     public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken)
     {
         var npgsql = (NpgsqlConnection)connection;
-        await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
+        if (!intoEmptyTable)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
+        }
         long count = 0;
-        await using (var importer = await npgsql.BeginBinaryImportAsync(CopySql(table), cancellationToken))
+        await using (var importer = await npgsql.BeginBinaryImportAsync(intoEmptyTable ? CopyIntoTableSql(table) : CopySql(table), cancellationToken))
         {
             foreach (var row in rows)
             {
@@ -70,6 +78,10 @@ public sealed class PostgresDialect : SqlDialect
             }
             await importer.CompleteAsync(cancellationToken);
         }
+        if (intoEmptyTable)
+        {
+            return new UpsertCounts(count, 0, 0);
+        }
         var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
             new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
         return new UpsertCounts(inserted, updated, count - inserted - updated);
@@ -81,6 +93,8 @@ public sealed class PostgresDialect : SqlDialect
         $"CREATE TEMPORARY TABLE {StageName(table)} (LIKE {table.Name} INCLUDING DEFAULTS) ON COMMIT DROP";
 
     public static string CopySql(TableSpec table) => $"COPY {StageName(table)} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
+
+    public static string CopyIntoTableSql(TableSpec table) => $"COPY {table.Name} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
 
     public static string MergeSql(TableSpec table)
     {

@@ -33,8 +33,20 @@ public abstract class SqlDialect
     /// <paramref name="rows"/> is enumerated once, to the end, as the rows arrive from the reader (it may block
     /// between rows); a row must not be kept after the next one is read.
     /// </summary>
+    /// <para>
+    /// <paramref name="intoEmptyTable"/>: the table held no rows when the import began (see
+    /// <see cref="IsEmptyForImportAsync"/>) and the import's rows are unique by key, so a dialect may insert
+    /// without looking for stored rows. A row written by someone else meanwhile then fails the batch on its key
+    /// (loudly; a rerun takes the upsert path), it is never overwritten or skipped.
+    /// </para>
     public abstract Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, CancellationToken cancellationToken);
+        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether <paramref name="table"/> is empty as an import begins, for a dialect with a faster path into an
+    /// empty table (<see cref="BulkUpsertAsync"/>); false (no fast path) unless the dialect has one.
+    /// </summary>
+    public virtual Task<bool> IsEmptyForImportAsync(DbConnection connection, TableSpec table, CancellationToken cancellationToken) => Task.FromResult(false);
 
     /// <summary>Runs once on the import's connection before the first batch (engine settings for bulk loading).</summary>
     public virtual Task PrepareForImportAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -83,7 +83,7 @@ public sealed class SqlServerDialect : SqlDialect
 
     /// <summary>SqlBulkCopy into a session temp table, then one MERGE that only updates rows whose columns differ.</summary>
     public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken)
     {
         var sql = (SqlConnection)connection;
         long count = 0;

@@ -47,7 +47,7 @@ public sealed class SqliteDialect : SqlDialect
     /// SQLite's C API on the connection's handle (no per-row ADO.NET command), the cost that dominated.
     /// </summary>
     public override Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, CancellationToken cancellationToken)
+        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle ?? throw new InvalidOperationException("The connection is not open.");
         using var insert = Prepare(db, InsertSql(table));

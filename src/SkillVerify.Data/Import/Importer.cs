@@ -121,6 +121,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             }
         }, cancellationToken);
 
+        var intoEmptyTable = await dialect.IsEmptyForImportAsync(connection, kind.Table, cancellationToken);
         var counts = new UpsertCounts();
         var writeClock = new Stopwatch();
         var waitClock = new Stopwatch();
@@ -136,7 +137,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                 writeClock.Start();
                 var batch = new BatchRows(incoming, spareChunks, waitClock);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var written = await dialect.BulkUpsertAsync(connection, transaction, kind.Table, batch, cancellationToken);
+                var written = await dialect.BulkUpsertAsync(connection, transaction, kind.Table, batch, intoEmptyTable, cancellationToken);
                 if (!batch.Finished)
                 {
                     throw new InvalidOperationException($"{dialect.GetType().Name}.{nameof(SqlDialect.BulkUpsertAsync)} did not write every row of the batch.");

@@ -28,6 +28,8 @@ public sealed class RecordReader : IDisposable
     private int start, end;
     private bool eof;
     private int[]? csvMap;
+    private char[] chars = new char[1024];
+    private string?[]? scratch;
 
     public RecordReader(string path, ImportFormat format, IReadOnlyList<string> columns)
     {
@@ -101,17 +103,24 @@ public sealed class RecordReader : IDisposable
     private RawRecord ParseCsv(ReadOnlySpan<byte> line)
     {
         var map = csvMap ?? throw new InvalidOperationException("ReadHeader first.");
-        var values = SplitCsv(Encoding.UTF8.GetString(line), out var error);
-        if (values is null)
+        // Decoded into a reused buffer and cut in place: only the field values become strings.
+        if (chars.Length < line.Length)
+        {
+            chars = new char[Math.Max(line.Length, chars.Length * 2)];
+        }
+        var text = chars.AsSpan(0, Encoding.UTF8.GetChars(line, chars));
+        var values = scratch ??= new string?[columns.Count];
+        var count = SplitCsv(text, values, out var error);
+        if (error is not null)
         {
             return new RawRecord(LineNumber, null, "csv.quotes", error);
         }
-        if (values.Count != columns.Count)
+        if (count != columns.Count)
         {
-            return new RawRecord(LineNumber, null, "columns.count", $"{values.Count} fields, expected {columns.Count}");
+            return new RawRecord(LineNumber, null, "columns.count", $"{count} fields, expected {columns.Count}");
         }
         var fields = new string?[columns.Count];
-        for (var i = 0; i < values.Count; i++)
+        for (var i = 0; i < count; i++)
         {
             fields[map[i]] = values[i];
         }
@@ -159,24 +168,49 @@ public sealed class RecordReader : IDisposable
     /// <summary>RFC 4180 fields of one line; empty fields are null. Null with an error for broken quoting.</summary>
     public static List<string?>? SplitCsv(string line, out string? error)
     {
-        error = null;
         var fields = new List<string?>(16);
+        var buffer = new string?[16];
+        int count;
+        while ((count = SplitCsv(line, buffer, out error)) > buffer.Length && error is null)
+        {
+            buffer = new string?[count];
+        }
+        if (error is not null)
+        {
+            return null;
+        }
+        fields.AddRange(buffer.AsSpan(0, count));
+        return fields;
+    }
+
+    /// <summary>
+    /// RFC 4180 fields of one line into <paramref name="fields"/>; empty fields are null. Returns how many fields
+    /// the line has (those past the array's length are counted, not kept), or sets <paramref name="error"/> for broken quoting.
+    /// </summary>
+    public static int SplitCsv(ReadOnlySpan<char> line, string?[] fields, out string? error)
+    {
+        error = null;
+        var count = 0;
         var i = 0;
+        StringBuilder? builder = null;
         while (true)
         {
+            string? value;
             if (i < line.Length && line[i] == '"')
             {
-                var builder = new StringBuilder();
+                builder ??= new StringBuilder();
+                builder.Clear();
                 i++;
                 while (true)
                 {
-                    var q = line.IndexOf('"', i);
+                    var q = line[i..].IndexOf('"');
                     if (q < 0)
                     {
                         error = "a quoted field is not closed";
-                        return null;
+                        return count;
                     }
-                    builder.Append(line, i, q - i);
+                    q += i;
+                    builder.Append(line[i..q]);
                     if (q + 1 < line.Length && line[q + 1] == '"')
                     {
                         builder.Append('"');
@@ -189,26 +223,34 @@ public sealed class RecordReader : IDisposable
                 if (i < line.Length && line[i] != ',')
                 {
                     error = "text after a closing quote";
-                    return null;
+                    return count;
                 }
-                fields.Add(builder.Length == 0 ? null : builder.ToString());
+                value = builder.Length == 0 ? null : builder.ToString();
             }
             else
             {
-                var comma = line.IndexOf(',', i);
-                var field = comma < 0 ? line[i..] : line[i..comma];
-                fields.Add(field.Length == 0 ? null : field);
-                i = comma < 0 ? line.Length : comma;
+                var comma = line[i..].IndexOf(',');
+                var field = comma < 0 ? line[i..] : line.Slice(i, comma);
+                value = field.Length == 0 ? null : new string(field);
+                i = comma < 0 ? line.Length : i + comma;
             }
+            if (count < fields.Length)
+            {
+                fields[count] = value;
+            }
+            count++;
             if (i >= line.Length)
             {
-                return fields;
+                return count;
             }
             i++; // the comma
             if (i == line.Length)
             {
-                fields.Add(null);
-                return fields;
+                if (count < fields.Length)
+                {
+                    fields[count] = null;
+                }
+                return count + 1;
             }
         }
     }
