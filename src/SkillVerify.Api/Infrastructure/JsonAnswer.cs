@@ -25,20 +25,16 @@ public sealed class JsonAnswer<T>(T value, byte[]? encoded = null) : IResult, IS
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
-        if (encoded is not null)
-        {
-            // Already serialized (a memoized answer, see AnswerMemo): the same bytes as serializing it again.
-            httpContext.Response.StatusCode = StatusCodes.Status200OK;
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            httpContext.Response.ContentLength = encoded.Length;
-            return httpContext.Response.BodyWriter.WriteAsync(encoded, httpContext.RequestAborted).AsTask();
-        }
-        var application = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var type = (JsonTypeInfo<T>)JsonAnswerBuffer.Options(application).GetTypeInfo(typeof(T));
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
-        JsonAnswerBuffer.Write(response, value, type, application.Encoder);
+        if (encoded is not null)
+        {
+            // Already serialized (a memoized answer, see AnswerMemo): the same bytes as serializing it again.
+            response.ContentLength = encoded.Length;
+            return response.BodyWriter.WriteAsync(encoded, httpContext.RequestAborted).AsTask();
+        }
+        JsonAnswerBuffer.Write(httpContext, value);
         return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
     }
 
@@ -48,34 +44,7 @@ public sealed class JsonAnswer<T>(T value, byte[]? encoded = null) : IResult, IS
 
 internal static class JsonAnswerBuffer
 {
-    /// <summary>The bytes <see cref="JsonAnswer{T}"/> would write for <paramref name="value"/> in this application.</summary>
-    public static byte[] ToBytes<T>(HttpContext context, T value)
-    {
-        var application = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var type = (JsonTypeInfo<T>)Options(application).GetTypeInfo(typeof(T));
-        var bytes = new ArrayBufferWriter<byte>(4 * 1024);
-        using (var json = new Utf8JsonWriter(bytes, new JsonWriterOptions { Encoder = application.Encoder, Indented = type.Options.WriteIndented, SkipValidation = true }))
-        {
-            JsonSerializer.Serialize(json, value, type);
-        }
-        return bytes.WrittenSpan.ToArray();
-    }
-
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> Direct = [];
-
-    /// <summary>
-    /// The application's options with <see cref="AppJsonContext"/> as their only resolver and no encoder: only then
-    /// does the serializer run the context's generated fast path (straight writes, no converter machinery). The
-    /// application's encoder moves to the writer (<see cref="Write{T}"/>), which is what escapes strings, so the bytes
-    /// are the same as with the application's options.
-    /// </summary>
-    public static JsonSerializerOptions Options(JsonSerializerOptions application) =>
-        Direct.GetValue(application, static o =>
-        {
-            var direct = new JsonSerializerOptions(o) { TypeInfoResolver = AppJsonContext.Default, Encoder = null };
-            direct.MakeReadOnly();
-            return direct;
-        });
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? buffer;
@@ -83,15 +52,28 @@ internal static class JsonAnswerBuffer
     [ThreadStatic]
     private static Utf8JsonWriter? writer;
 
-    /// <summary>Serializes into this thread's buffer, sets Content-Length and copies the bytes to the response pipe (no await in between, so the buffer is free again on return).</summary>
-    public static void Write<T>(HttpResponse response, T value, JsonTypeInfo<T> type, System.Text.Encodings.Web.JavaScriptEncoder? encoder)
+    /// <summary>The bytes <see cref="JsonAnswer{T}"/> would write for <paramref name="value"/> in this application.</summary>
+    public static byte[] ToBytes<T>(HttpContext context, T value) => Serialize(context, value).ToArray();
+
+    /// <summary>Sets Content-Length and copies the bytes to the response pipe (no await in between, so the thread's buffer is free again on return).</summary>
+    public static void Write<T>(HttpContext context, T value)
     {
+        var bytes = Serialize(context, value);
+        context.Response.ContentLength = bytes.Length;
+        context.Response.BodyWriter.Write(bytes);
+    }
+
+    /// <summary>Serializes into this thread's buffer: the span is good until this thread's next call.</summary>
+    private static ReadOnlySpan<byte> Serialize<T>(HttpContext context, T value)
+    {
+        var application = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var type = (JsonTypeInfo<T>)Options(application).GetTypeInfo(typeof(T));
         var bytes = buffer ??= new ArrayBufferWriter<byte>(8 * 1024);
         bytes.ResetWrittenCount();
         var json = writer;
-        if (json is null || json.Options.Encoder != encoder || json.Options.Indented != type.Options.WriteIndented)
+        if (json is null || json.Options.Encoder != application.Encoder || json.Options.Indented != type.Options.WriteIndented)
         {
-            json = writer = new Utf8JsonWriter(bytes, new JsonWriterOptions { Encoder = encoder, Indented = type.Options.WriteIndented, SkipValidation = true });
+            json = writer = new Utf8JsonWriter(bytes, new JsonWriterOptions { Encoder = application.Encoder, Indented = type.Options.WriteIndented, SkipValidation = true });
         }
         else
         {
@@ -99,13 +81,26 @@ internal static class JsonAnswerBuffer
         }
         JsonSerializer.Serialize(json, value, type);
         json.Flush();
-        response.ContentLength = bytes.WrittenCount;
-        response.BodyWriter.Write(bytes.WrittenSpan);
         if (bytes.Capacity > 256 * 1024)
         {
             // One very large answer does not pin its buffer to the thread.
             buffer = null;
             writer = null;
         }
+        return bytes.WrittenSpan;
     }
+
+    /// <summary>
+    /// The application's options with <see cref="AppJsonContext"/> as their only resolver and no encoder: only then
+    /// does the serializer run the context's generated fast path (straight writes, no converter machinery). The
+    /// application's encoder moves to the writer, which is what escapes strings, so the bytes are the same as with
+    /// the application's options.
+    /// </summary>
+    private static JsonSerializerOptions Options(JsonSerializerOptions application) =>
+        Direct.GetValue(application, static o =>
+        {
+            var direct = new JsonSerializerOptions(o) { TypeInfoResolver = AppJsonContext.Default, Encoder = null };
+            direct.MakeReadOnly();
+            return direct;
+        });
 }
