@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -110,7 +109,7 @@ internal static class SqliteCertificateLookup
         var utf8 = raw.sqlite3_column_blob(statement, column); // a text value's UTF-8 bytes
         Span<char> text = stackalloc char[64];
         var length = Encoding.UTF8.GetChars(utf8.Length > 40 ? utf8[..40] : utf8, text);
-        return DateOnly.ParseExact(text[..Math.Min(length, 10)], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return TypeHandlers.ParseDate(text[..length]);
     }
 
     /// <summary>As <see cref="TypeHandlers"/>: ISO 8601, UTC when no offset is written.</summary>
@@ -119,11 +118,11 @@ internal static class SqliteCertificateLookup
         var utf8 = raw.sqlite3_column_blob(statement, column); // a text value's UTF-8 bytes
         if (utf8.Length > 128)
         {
-            return DateTimeOffset.Parse(Encoding.UTF8.GetString(utf8), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            return TypeHandlers.ParseInstant(Encoding.UTF8.GetString(utf8));
         }
         Span<char> text = stackalloc char[128];
         var length = Encoding.UTF8.GetChars(utf8, text);
-        return DateTimeOffset.Parse(text[..length], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        return TypeHandlers.ParseInstant(text[..length]);
     }
 
     private static void Check(sqlite3 db, int rc)

@@ -23,13 +23,21 @@ public static class TypeHandlers
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
+    /// <summary>A date as stored in text (SQLite): the first ten characters, yyyy-MM-dd.</summary>
+    internal static DateOnly ParseDate(ReadOnlySpan<char> text) =>
+        DateOnly.ParseExact(text.Length > 10 ? text[..10] : text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>An instant as stored in text (SQLite): ISO 8601, UTC when no offset is written.</summary>
+    internal static DateTimeOffset ParseInstant(ReadOnlySpan<char> text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>
     {
         public override DateOnly Parse(object value) => value switch
         {
             DateOnly d => d,
             DateTime dt => DateOnly.FromDateTime(dt),
-            string s => DateOnly.ParseExact(s.Length > 10 ? s[..10] : s, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            string s => ParseDate(s),
             _ => throw new InvalidCastException($"Cannot read a date from {value.GetType().Name}."),
         };
 
@@ -46,7 +54,7 @@ public static class TypeHandlers
         {
             DateTimeOffset d => d,
             DateTime dt => new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            string s => DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            string s => ParseInstant(s),
             _ => throw new InvalidCastException($"Cannot read an instant from {value.GetType().Name}."),
         };
 

@@ -83,15 +83,11 @@ public static class MobilePage
         if (token == TokenState.Valid)
         {
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
+            string Render() => PageHtml(en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en));
             // A memoized answer keeps its rendered pages (one per language and link): the same bytes as rendering it again.
-            var rendered = verification.Rendered(answer, $"{(en ? "en" : "zh")}\n{context.Request.PathBase}\n{t}",
-                () => Encoding.UTF8.GetBytes(PageHtml(en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en))));
-            if (rendered is not null)
-            {
-                SetPageHeaders(context);
-                return TypedResults.Bytes(rendered, "text/html; charset=utf-8");
-            }
-            return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en));
+            var rendered = verification.Rendered(answer, $"{(en ? "en" : "zh")}\n{context.Request.PathBase}\n{t}", () => Encoding.UTF8.GetBytes(Render()));
+            SetPageHeaders(context);
+            return rendered is not null ? TypedResults.Bytes(rendered, HtmlType) : TypedResults.Content(Render(), HtmlType);
         }
         return Page(context, en, FormBody(context, parse, en, token, nameMissing: false), SwitchHref(context, canonical, t, !en));
     }
@@ -145,10 +141,12 @@ public static class MobilePage
         return QueryHelpers.AddQueryString(path, query);
     }
 
+    private const string HtmlType = "text/html; charset=utf-8";
+
     private static IResult Page(HttpContext context, bool en, string body, string switchHref)
     {
         SetPageHeaders(context);
-        return TypedResults.Content(PageHtml(en, body, switchHref), "text/html; charset=utf-8");
+        return TypedResults.Content(PageHtml(en, body, switchHref), HtmlType);
     }
 
     private static void SetPageHeaders(HttpContext context)

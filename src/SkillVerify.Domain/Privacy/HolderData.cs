@@ -21,9 +21,9 @@ public sealed class HolderHasher
         this.key = key;
     }
 
-    public byte[] HashName(string name) => Hash("N:", HolderNormalization.NormalizeName(name));
+    public byte[] HashName(string name) => HashNormalizedName(HolderNormalization.NormalizeName(name));
 
-    public byte[] HashIdNumber(string idNumber) => Hash("I:", HolderNormalization.NormalizeIdNumber(idNumber));
+    public byte[] HashIdNumber(string idNumber) => HashNormalizedIdNumber(HolderNormalization.NormalizeIdNumber(idNumber));
 
     /// <summary><see cref="HashName"/> of a name already passed through <see cref="HolderNormalization.NormalizeName"/> (a bulk import normalizes once).</summary>
     public byte[] HashNormalizedName(string normalizedName) => Hash("N:", normalizedName);

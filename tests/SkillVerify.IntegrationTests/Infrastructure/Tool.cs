@@ -11,22 +11,7 @@ public static class Tool
     /// <summary>Runs <paramref name="program"/> to its end (bounded) and returns its exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(program, environment, AppContext.BaseDirectory, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
@@ -52,27 +37,35 @@ public static class Tool
         return RunAsync(Service, all, "--urls", "http://127.0.0.1:0");
     }
 
-    /// <summary>
-    /// Starts the service binary as an operator would, from <paramref name="workingDirectory"/>, on a free loopback
-    /// port, and waits until it is ready. Stop it with <see cref="RunningService.StopAsync"/>, which returns what it printed.
-    /// </summary>
-    public static async Task<RunningService> StartServiceAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    /// <summary>`dotnet PROGRAM ARGUMENTS` from the test output folder, run in <paramref name="workingDirectory"/>, output captured.</summary>
+    private static ProcessStartInfo StartInfo(string program, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments)
     {
-        var port = KestrelInstance.FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, Service));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
-        var service = new RunningService(Process.Start(start)!, $"http://127.0.0.1:{port}");
+        return start;
+    }
+
+    /// <summary>
+    /// Starts the service binary as an operator would, from <paramref name="workingDirectory"/>, on a free loopback
+    /// port, and waits until it is ready. Stop it with <see cref="RunningService.StopAsync"/>, which returns what it printed.
+    /// </summary>
+    public static async Task<RunningService> StartServiceAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
+    {
+        var url = $"http://127.0.0.1:{KestrelInstance.FreePort()}";
+        var service = new RunningService(Process.Start(StartInfo(Service, environment, workingDirectory, "--urls", url))!, url);
         await service.WaitUntilReadyAsync();
         return service;
     }
