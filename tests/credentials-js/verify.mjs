@@ -61,7 +61,12 @@ result.full = await attempt(credential);
 // The holder's own presentation without the name, made by the library.
 const withoutName = await sdjwt.present(credential, {});
 result.withoutName = { ...(await attempt(withoutName)), disclosures: withoutName.split('~').length - 2 };
-// A forged disclosure must fail in the library too.
+// A changed claim in the signed part must fail in the library too.
+const [h, p, sig] = jws.split('.');
+const changed = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+changed.level.name_zh = '高级技师';
+result.changedClaim = await attempt(`${h}.${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${sig}~`);
+// A disclosure the issuer never made.
 const forgedDisclosure = Buffer.from(JSON.stringify(['c2FsdHNhbHRzYWx0', 'holder_name_masked', '李*国'])).toString('base64url');
 result.forged = await attempt(jws + '~' + forgedDisclosure + '~');
 console.log(JSON.stringify(result));

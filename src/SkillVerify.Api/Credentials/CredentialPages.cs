@@ -57,7 +57,7 @@ public static class CredentialPages
             // 200 with the sentence, as the mobile page does: a person reads it; the API answers the same refusal as a problem.
             return Page(context, "电子证书 Electronic certificate", body.ToString());
         }
-        var href = $"{context.Request.PathBase}/api/v1/credentials/{Uri.EscapeDataString(code)}?t={Uri.EscapeDataString(t ?? "")}";
+        var href = $"{context.Request.PathBase}/api/v1/certificates/{Uri.EscapeDataString(code)}/credential?t={Uri.EscapeDataString(t ?? "")}";
         body.Append("""
             <p>这是一份由本核验服务签名的<strong>电子证书文件</strong>（国际通用的 SD-JWT VC 格式），内容与您的职业技能等级证书一致：等级、职业（工种）、评价机构、发证日期和证书状态。
             您的姓名和证件号码只以<strong>部分隐去</strong>的形式写入（本服务从不保存完整的姓名和证件号码），并且由您决定是否出示。</p>

@@ -53,9 +53,10 @@ public sealed class CredentialStatusStore
             {
                 await connection.ExecuteAsync(Command(AssignSql, new { code, standing, at }, cancellationToken));
             }
-            catch (DbException) when (attempt < 5)
+            catch (DbException) when (attempt < 50)
             {
-                // Another download took that index (or this very row) first: read again.
+                // Another download took that index (or this very row) first: read again, after a short random pause.
+                await Task.Delay(Random.Shared.Next(1, 10), cancellationToken);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -239,6 +238,4 @@ public sealed class CredentialVerifier(SigningKeys keys)
     private static CheckDto Fail(string name, string code, string zh, string en) => new(name, "fail", code, zh, en);
 
     private static CheckDto Unknown(string name, string code, string zh, string en) => new(name, "unknown", code, zh, en);
-
-    internal static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

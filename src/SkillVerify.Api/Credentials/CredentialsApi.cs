@@ -49,7 +49,9 @@ public static class CredentialsApi
     public static IEndpointRouteBuilder MapCredentials(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/credentials").WithTags("Electronic credentials");
-        api.MapGet("/{code}", DownloadAsync)
+        // Under the certificate, not under /credentials: GET /api/v1/credentials/verifications must stay a 405, not a code to parse.
+        app.MapGet("/api/v1/certificates/{code}/credential", DownloadAsync)
+            .WithTags("Electronic credentials")
             .WithName("DownloadCredential")
             .WithSummary("The certificate as an SD-JWT VC (application/dc+sd-jwt), for the holder (the QR token t) or an issuing body (X-Api-Key).")
             .Produces(StatusCodes.Status200OK, contentType: FileMediaType)

@@ -45,7 +45,7 @@ public static class SdJwt
             if (encoded.Length == 0 || JsonNode.Parse(Base64UrlEncoder.DecodeBytes(encoded)) is not JsonArray { Count: 3 } array
                 || array[0] is not JsonValue salt || !salt.TryGetValue<string>(out var saltText)
                 || array[1] is not JsonValue name || !name.TryGetValue<string>(out var nameText)
-                || nameText is "_sd" or "..." )
+                || nameText is "_sd" or "...")
             {
                 return null;
             }

@@ -30,7 +30,7 @@ public sealed class CredentialTests
 
     internal static async Task<string> DownloadAsync(HttpClient client, string code)
     {
-        using var response = await client.GetAsync($"/api/v1/credentials/{code}?t={ExpectedToken(code)}");
+        using var response = await client.GetAsync($"/api/v1/certificates/{code}/credential?t={ExpectedToken(code)}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(CredentialsApi.FileMediaType, response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
@@ -112,7 +112,7 @@ public sealed class CredentialTests
             Assert.Equal("pass", after.Check("signature").Str("status"));
         }
         // And no new credential is issued for a certificate that is not VALID.
-        using var again = await client.GetAsync($"/api/v1/credentials/{ValidCode}?t={ExpectedToken(ValidCode)}");
+        using var again = await client.GetAsync($"/api/v1/certificates/{ValidCode}/credential?t={ExpectedToken(ValidCode)}");
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
@@ -283,14 +283,14 @@ public sealed class CredentialTests
         Assert.Equal((long)first["status"]!["status_list"]!["idx"]!, (long)second["status"]!["status_list"]!["idx"]!);
         Assert.NotEqual((long)first["status"]!["status_list"]!["idx"]!, (long)other["status"]!["status_list"]!["idx"]!);
 
-        using var byBody = await factory.AdminClient().GetAsync($"/api/v1/credentials/{ValidCode}");
+        using var byBody = await factory.AdminClient().GetAsync($"/api/v1/certificates/{ValidCode}/credential");
         Assert.Equal(HttpStatusCode.OK, byBody.StatusCode);
         var names = (await byBody.Content.ReadAsStringAsync()).Split('~')[1..^1].Select(d => (string?)JsonNode.Parse(UnB64(d))![1]).ToList();
         Assert.Equal(["holder_name_masked", "id_number_masked"], names);
 
         // Without the token (or a wrong one) nothing is issued, for any code alike.
-        using var noToken = await client.GetAsync($"/api/v1/credentials/{ValidCode}");
-        using var wrongToken = await client.GetAsync($"/api/v1/credentials/{ValidCode}?t={ExpectedToken(RevokedCode)}");
+        using var noToken = await client.GetAsync($"/api/v1/certificates/{ValidCode}/credential");
+        using var wrongToken = await client.GetAsync($"/api/v1/certificates/{ValidCode}/credential?t={ExpectedToken(RevokedCode)}");
         Assert.Equal(HttpStatusCode.Forbidden, noToken.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, wrongToken.StatusCode);
     }
@@ -305,7 +305,7 @@ public sealed class CredentialTests
         Assert.Equal("no-store", page.Headers.CacheControl?.ToString());
         Assert.Contains("<html lang=\"zh-CN\">", html);
         Assert.Contains("部分隐去", html);
-        Assert.Contains($"/api/v1/credentials/{ValidCode}?t=", html);
+        Assert.Contains($"/api/v1/certificates/{ValidCode}/credential?t=", html);
         Assert.DoesNotContain("<script", html);
         var refused = await client.GetStringAsync($"/credentials/{ValidCode}");
         Assert.Contains("data-problem=\"credential.token_required\"", refused);
