@@ -72,6 +72,8 @@ public static class Problems
             extensions["messageEn"] = en;
         }
         extensions.Remove("exception");
+        // The framework's own problems (415 from routing, 405, 404) have no detail: the English sentence it is.
+        context.ProblemDetails.Detail ??= extensions["messageEn"] as string;
         if (extensions["code"] is string code)
         {
             context.ProblemDetails.Type = TypeUri(code);

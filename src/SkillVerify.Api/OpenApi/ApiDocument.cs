@@ -222,7 +222,7 @@ public static class ApiDocument
             body.Required = true;
             if (body.Content is not null && body.Content.TryGetValue("application/json", out var media))
             {
-                media.Examples = NamedExamples(example?["request"]?.AsObject());
+                media.Examples = RequestExamples(example);
             }
         }
         var limited = path.StartsWith("/api/", StringComparison.Ordinal);
@@ -247,7 +247,7 @@ public static class ApiDocument
                     [ProblemMediaType] = new()
                     {
                         Schema = new OpenApiSchemaReference(ProblemSchema, document),
-                        Examples = ProblemExamples(code, example?["problems"]?[status]?.AsArray()),
+                        Examples = ProblemExamples(code, example?["problems"]?[status]?.AsArray(), RecordedExamples(example, status)),
                     },
                 };
                 if (code == 429)
@@ -275,12 +275,12 @@ public static class ApiDocument
                     r.Headers["X-Qr-Payload"] = new OpenApiHeaderReference("X-Qr-Payload", document);
                     continue;
                 }
-                media.Examples = NamedExamples(example?["responses"]?[status]?.AsObject());
+                media.Examples = RecordedExamples(example, status);
             }
         }
-        if (example?["problems"] is JsonObject problems)
+        foreach (var section in new[] { example?["problems"], example?["responses"] })
         {
-            foreach (var (status, _) in problems)
+            foreach (var (status, _) in section as JsonObject ?? [])
             {
                 if (operation.Responses is not null && !operation.Responses.ContainsKey(status))
                 {
@@ -290,28 +290,51 @@ public static class ApiDocument
         }
     }
 
-    private static Dictionary<string, IOpenApiExample>? NamedExamples(JsonObject? named)
+    /// <summary>
+    /// The bodies of the operation's example calls that were answered with success (OpenApi/examples.json: each call is
+    /// sent to the demo service by OpenApiExamplesTests, which records or checks its answer under its status).
+    /// </summary>
+    private static Dictionary<string, IOpenApiExample>? RequestExamples(JsonObject? example)
     {
-        if (named is null)
+        if (example?["calls"] is not JsonObject calls || example["responses"] is not JsonObject responses)
+        {
+            return null;
+        }
+        var succeeded = responses.Where(r => r.Key.StartsWith('2')).SelectMany(r => r.Value!.AsObject().Select(e => e.Key)).ToHashSet();
+        var examples = new Dictionary<string, IOpenApiExample>();
+        foreach (var (name, call) in calls)
+        {
+            if (call!["body"] is { } body && succeeded.Contains(name))
+            {
+                examples[name] = new OpenApiExample { Summary = call["summary"]?.GetValue<string>(), Value = body.DeepClone() };
+            }
+        }
+        return examples.Count > 0 ? examples : null;
+    }
+
+    /// <summary>The recorded answers of the operation's example calls with this status.</summary>
+    private static Dictionary<string, IOpenApiExample>? RecordedExamples(JsonObject? example, string status)
+    {
+        if (example?["responses"]?[status] is not JsonObject recorded)
         {
             return null;
         }
         var examples = new Dictionary<string, IOpenApiExample>();
-        foreach (var (name, entry) in named)
+        foreach (var (name, value) in recorded)
         {
-            examples[name] = new OpenApiExample { Summary = entry!["summary"]?.GetValue<string>(), Value = entry["value"]?.DeepClone() };
+            examples[name] = new OpenApiExample { Summary = example["calls"]?[name]?["summary"]?.GetValue<string>(), Value = value?.DeepClone() };
         }
         return examples;
     }
 
     /// <summary>A problem example per code the operation is known to answer with that status, else the first code of the catalog with that status.</summary>
-    private static Dictionary<string, IOpenApiExample> ProblemExamples(int status, JsonArray? codes)
+    private static Dictionary<string, IOpenApiExample> ProblemExamples(int status, JsonArray? codes, Dictionary<string, IOpenApiExample>? recorded)
     {
         var chosen = codes?.Select(c => ProblemCatalog.Find(c!.GetValue<string>()) ?? throw new InvalidOperationException($"OpenApi/examples.json names an unknown problem code {c}."))
             .ToList() is { Count: > 0 } listed
             ? listed
-            : ProblemCatalog.All.Where(p => p.Status == status).Take(1).ToList();
-        var examples = new Dictionary<string, IOpenApiExample>();
+            : recorded is null ? ProblemCatalog.All.Where(p => p.Status == status).Take(1).ToList() : [];
+        var examples = recorded ?? new Dictionary<string, IOpenApiExample>();
         foreach (var p in chosen)
         {
             examples[p.Code] = new OpenApiExample

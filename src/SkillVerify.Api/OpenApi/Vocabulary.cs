@@ -106,6 +106,12 @@ public static class Vocabulary
         ["BatchRequest"] = ["items"],
     };
 
+    /// <summary>Response fields left out when null (JsonIgnore WhenWritingNull), so not required.</summary>
+    private static readonly Dictionary<string, string[]> OmittedWhenNull = new()
+    {
+        ["JsonWebKeyDto"] = ["nbf", "exp"],
+    };
+
     private static readonly Dictionary<string, string> ParameterDescriptions = new()
     {
         ["code"] = "证书编号，可带空格、连字符、小写或全角 · The certificate code, as typed",
@@ -164,6 +170,13 @@ public static class Vocabulary
             if (schemas.TryGetValue(name, out var s) && s is OpenApiSchema schema)
             {
                 schema.Description = description;
+            }
+        }
+        foreach (var (name, omitted) in OmittedWhenNull)
+        {
+            if (schemas.TryGetValue(name, out var s) && s is OpenApiSchema schema && schema.Required is not null)
+            {
+                schema.Required.ExceptWith(omitted);
             }
         }
         if (schemas.TryGetValue("BatchRequest", out var b) && b is OpenApiSchema batch && batch.Properties is not null)
