@@ -215,6 +215,10 @@ public static class ApiDocument
             {
                 q.Description = description;
             }
+            if (parameter is OpenApiParameter t && Vocabulary.ParameterSchema(operation.OperationId ?? "", t.Name!) is { } schema)
+            {
+                t.Schema = schema;
+            }
         }
         if (operation.RequestBody is OpenApiRequestBody body)
         {

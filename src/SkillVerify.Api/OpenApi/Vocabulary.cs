@@ -127,6 +127,22 @@ public static class Vocabulary
         ["ecc"] = "纠错等级 L、M（默认）、Q、H · Error correction L, M (default), Q, H",
     };
 
+    /// <summary>
+    /// Query parameters the handlers read as text (to answer a wrong one with a problem naming it) but that are numbers
+    /// or fixed words: the document says what is accepted, so a generated client sends the right type.
+    /// </summary>
+    public static OpenApiSchema? ParameterSchema(string operationId, string name) => (operationId, name) switch
+    {
+        ("SearchOrganizations", "page") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "10000", Default = 1 },
+        ("SearchOrganizations", "pageSize") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = 20 },
+        ("SearchOrganizations", "type") => new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["Y", "S"] },
+        ("SearchOrganizations", "province") => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{2}$" },
+        ("GetQrPng" or "GetQrSvg", "scale") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "2", Maximum = "20", Default = 8 },
+        ("GetQrPng" or "GetQrSvg", "ecc") => new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["L", "M", "Q", "H"], Default = "M" },
+        ("GetQrPng" or "GetQrSvg", "form") => new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["url", "signed"], Default = "url" },
+        _ => null,
+    };
+
     public static string? Parameter(string name) => ParameterDescriptions.GetValueOrDefault(name);
 
     public static void Apply(OpenApiDocument document)
