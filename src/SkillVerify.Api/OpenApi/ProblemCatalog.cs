@@ -22,6 +22,8 @@ public static class ProblemCatalog
         new("code.body_type", 400, "第1位（评价机构类型）应为 Y 或 S。", "Position 1 (body type) must be Y or S."),
         new("code.body_code", 400, "第2–5位（评价机构代码）应为数字。", "Positions 2–5 (body code) must be digits."),
         new("code.province", 400, "第6–7位（省份代码）应为数字。", "Positions 6–7 (province code) must be digits."),
+        new("code.site_serial", 400, "第8–13位（机构或站点序号）应为数字。", "Positions 8–13 (body or site serial) must be digits."),
+        new("code.placeholder", 400, "第8–13位是编码规则示例中的占位符 XXXXXX，不是真实编号。", "Positions 8–13 are the worked example's placeholder XXXXXX, not a real code."),
         new("code.year", 400, "第14–15位（发证年份）应为数字。", "Positions 14–15 (issue year) must be digits."),
         new("code.level", 400, "第16位（等级代码）应为 X、5、4、3、2、1、T、S 之一。", "Position 16 (level) must be one of X, 5, 4, 3, 2, 1, T, S."),
         new("code.serial", 400, "第17–22位（证书序号）应为数字。", "Positions 17–22 (serial) must be digits."),
@@ -49,6 +51,7 @@ public static class ProblemCatalog
         new("request.effective_date", 400, "生效日期（effectiveDate）应为 yyyy-MM-dd。", "The effective date (effectiveDate) must be yyyy-MM-dd."),
         new("request.effective_date_future", 400, "生效日期不能晚于今天。", "The effective date cannot be in the future."),
         new("request.effective_date_before_issue", 400, "撤销生效日期不能早于发证日期。", "A revocation cannot take effect before the issue date."),
+        new("request.seq_required", 400, "请填写要撤回的状态记录序号（seq）。", "The sequence number (seq) of the status event to retract is required."),
         new("request.status", 400, "状态（status）应为 registered、suspended、revoked 或 withdrawn。", "The status must be registered, suspended, revoked or withdrawn."),
         new("query.province", 400, "参数 province 应为两位省份代码。", "The province parameter must be a two-digit province code."),
         new("query.type", 400, "参数 type 应为 Y 或 S。", "The type parameter must be Y or S."),
@@ -82,6 +85,8 @@ public static class ProblemCatalog
         // Records.
         new("certificate.not_found", 404, "本库中没有该编号的证书（仅管理和二维码接口会这样回答，核验接口不会）。", "No certificate with this code is held (only admin and QR operations say so; verification never does)."),
         new("organization.not_found", 404, "评价机构目录中没有该机构。", "No body with this organization code is on the registry."),
+        new("status_event.not_found", 404, "该机构没有这个序号的状态记录。", "The organization has no status event with this number."),
+        new("status_event.already_retracted", 409, "该状态记录已撤回。", "This status event has already been retracted."),
         new("qr.certificate_not_valid", 409, "证书当前不是有效状态，不能生成签名二维码。", "The certificate is not valid now, so no signed QR is issued for it."),
 
         // Limits.

@@ -40,6 +40,10 @@ public static class Vocabulary
         [("OrganizationDto", "currentStatus")] = (RegistryStatuses, "今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
         [("StatusEventDto", "status")] = (RegistryStatuses, "registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
         [("StatusEventRequest", "status")] = (RegistryStatuses, "新状态 · The new status: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
+        [("StatusEventDto", "seq")] = (null, "记录顺序号（撤回时引用）· The event's sequence number (named by a correction)"),
+        [("StatusEventDto", "retracted")] = (null, "已撤回时：原因和时间；撤回的记录不再计入 · When retracted: why and when; a retracted event no longer counts"),
+        [("CorrectionRequest", "seq")] = (null, "要撤回的状态记录序号（见机构的 statusHistory）· The seq of the event to retract (see the organization's statusHistory)"),
+        [("CorrectionRequest", "reason")] = (null, "撤回原因 · Why it is retracted"),
         [("StatusEventRequest", "effectiveDate")] = (null, "生效日期 yyyy-MM-dd，不晚于今天 · Effective date, not in the future"),
         [("RevocationRequest", "effectiveDate")] = (null, "撤销生效日期 yyyy-MM-dd，不早于发证日期、不晚于今天 · Effective date, not before the issue date nor in the future"),
         [("RevocationRequest", "reason")] = (null, "撤销原因（最多200字）· Why (at most 200 characters)"),
@@ -93,6 +97,7 @@ public static class Vocabulary
         ["JsonWebKeySetDto"] = "JWKS：仍可核对签名的公钥 · The public keys that still verify",
         ["RevocationRequest"] = "撤销证书 · Revoke a certificate",
         ["StatusEventRequest"] = "目录状态变化 · A registry status change",
+        ["CorrectionRequest"] = "撤回一条状态记录 · Retract one status event",
         ["AdminWriteResponse"] = "写入了什么，以及是否已通知所有实例 · What was written, and whether every instance was told",
     };
 
@@ -103,6 +108,7 @@ public static class Vocabulary
         ["ScanRequest"] = ["payload"],
         ["RevocationRequest"] = ["reason", "effectiveDate"],
         ["StatusEventRequest"] = ["status", "effectiveDate"],
+        ["CorrectionRequest"] = ["seq", "reason"],
         ["BatchRequest"] = ["items"],
     };
 

@@ -1,6 +1,7 @@
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
 using SkillVerify.Client;
+using SkillVerify.Client.Api.V1.Organizations;
 using SkillVerify.Client.Models;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -20,7 +21,8 @@ public class KiotaClientTests(GenerousLimitsFactory factory) : IClassFixture<Gen
         IAuthenticationProvider authentication = key is null
             ? new AnonymousAuthenticationProvider()
             : new ApiKeyAuthenticationProvider(key, "X-Api-Key", ApiKeyAuthenticationProvider.KeyLocation.Header, "localhost");
-        return new SkillVerifyClient(new HttpClientRequestAdapter(authentication, httpClient: http) { BaseUrl = "http://localhost" });
+        // Kiota sends API keys over https only; the test server answers https as it answers http.
+        return new SkillVerifyClient(new HttpClientRequestAdapter(authentication, httpClient: http) { BaseUrl = "https://localhost" });
     }
 
     [Fact]
