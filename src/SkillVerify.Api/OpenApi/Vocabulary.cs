@@ -14,8 +14,9 @@ public static class Vocabulary
     private static readonly string[] Outcomes = ["VALID", "INVALID", "NOT_FOUND", "UNKNOWN"];
     private static readonly string[] CheckStatuses = ["pass", "fail", "not_applicable", "unknown"];
     private static readonly string[] CheckNames = ["format", "issuer_level", "issue_year", "issuer_registry", "issuer_status", "issuer_scope", "record", "holder", "revocation", "appointment_term", "review"];
-    private static readonly string[] Standings = ["current", "historical", "not_yet_in_force"];
+    private static readonly string[] Standings = ["current", "historical", "not_yet_in_force", "pending_review"];
     private static readonly string[] RegistryStatuses = ["registered", "suspended", "revoked", "withdrawn"];
+    private static readonly string[] StatusesOnADay = [.. RegistryStatuses, "not_registered"];
     private static readonly string[] Levels = ["X", "5", "4", "3", "2", "1", "T", "S"];
 
     /// <summary>(schema, property) → allowed values (null joins them when the property may be null) and a description.</summary>
@@ -29,15 +30,15 @@ public static class Vocabulary
         [("CheckDto", "status")] = (CheckStatuses, "pass 通过 · fail 不通过 · not_applicable 不适用 · unknown 无法进行 (could not run)"),
         [("CheckDto", "code")] = (null, "稳定的机器代码，如 status.revoked · A stable machine code such as status.revoked"),
         [("CertificateDto", "status")] = (["active", "revoked"], "active 有效记录 · revoked 已撤销"),
-        [("CertificateDto", "standing")] = (Standings, "current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效"),
+        [("CertificateDto", "standing")] = (Standings, "current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效 · pending_review 待复核确认 (awaiting review)"),
         [("CertificateDto", "standingSince")] = (null, "称号状态自哪天起（yyyy-MM-dd）· Since when the standing holds (yyyy-MM-dd)"),
-        [("CertificateDto", "reviewState")] = (["not_required", "pending", "confirmed"], "2022年前高级技师及以上的复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · Review (复核确认) of pre-2022 senior titles"),
+        [("CertificateDto", "reviewState")] = (["not_required", "pending", "confirmed", "refused"], "复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · refused 复核未通过 · Review (复核确认) of senior titles"),
         [("CertificateDto", "obtainedBy")] = (["考核", "以赛代评", "直接认定", "评聘", "复核确认", "转正定级考核"], "取得方式 · How the level was obtained"),
         [("CertificateDto", "issueDate")] = (null, "发证日期 yyyy-MM-dd · Issue date"),
         [("CertificateDto", "holderNameMasked")] = (null, "打码的持证人姓名，如 王*明 · The masked holder name"),
         [("CertificateDto", "idNumberMasked")] = (null, "打码的身份证件号码 · The masked ID number"),
-        [("IssuerDto", "currentStatus")] = (RegistryStatuses, "发证机构今天在目录中的状态 · The issuer's status on the registry today"),
-        [("OrganizationDto", "currentStatus")] = (RegistryStatuses, "今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
+        [("IssuerDto", "currentStatus")] = (StatusesOnADay, "发证机构今天在目录中的状态（not_registered：尚未或不再备案）· The issuer's status on the registry today (not_registered: outside its registration)"),
+        [("OrganizationDto", "currentStatus")] = (StatusesOnADay, "今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出 · not_registered 不在备案期内"),
         [("StatusEventDto", "status")] = (RegistryStatuses, "registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
         [("StatusEventRequest", "status")] = (RegistryStatuses, "新状态 · The new status: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出"),
         [("StatusEventDto", "seq")] = (null, "记录顺序号（撤回时引用）· The event's sequence number (named by a correction)"),

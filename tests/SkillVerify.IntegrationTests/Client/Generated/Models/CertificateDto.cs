@@ -81,7 +81,7 @@ namespace SkillVerify.Client.Models
 #else
         public global::SkillVerify.Client.Models.OccupationDto Occupation { get; set; }
 #endif
-        /// <summary>2022年前高级技师及以上的复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · Review (复核确认) of pre-2022 senior titles</summary>
+        /// <summary>复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · refused 复核未通过 · Review (复核确认) of senior titles</summary>
         public global::SkillVerify.Client.Models.CertificateDto_reviewState? ReviewState { get; set; }
         /// <summary>The revocationReason property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -99,7 +99,7 @@ namespace SkillVerify.Client.Models
 #else
         public string RevokedOn { get; set; }
 #endif
-        /// <summary>current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效</summary>
+        /// <summary>current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效 · pending_review 待复核确认 (awaiting review)</summary>
         public global::SkillVerify.Client.Models.CertificateDto_standing? Standing { get; set; }
         /// <summary>称号状态自哪天起（yyyy-MM-dd）· Since when the standing holds (yyyy-MM-dd)</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace SkillVerify.Client.Models
 {
-    /// <summary>2022年前高级技师及以上的复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · Review (复核确认) of pre-2022 senior titles</summary>
+    /// <summary>复核确认：not_required 不需要 · pending 待复核确认 · confirmed 已确认 · refused 复核未通过 · Review (复核确认) of senior titles</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum CertificateDto_reviewState
     {
@@ -18,6 +18,10 @@ namespace SkillVerify.Client.Models
         [EnumMember(Value = "confirmed")]
         #pragma warning disable CS1591
         Confirmed,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "refused")]
+        #pragma warning disable CS1591
+        Refused,
         #pragma warning restore CS1591
     }
 }

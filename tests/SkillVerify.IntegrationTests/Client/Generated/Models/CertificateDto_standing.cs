@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace SkillVerify.Client.Models
 {
-    /// <summary>current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效</summary>
+    /// <summary>current 现行 · historical 历史称号 (an ended appointment term) · not_yet_in_force 尚未生效 · pending_review 待复核确认 (awaiting review)</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum CertificateDto_standing
     {
@@ -18,6 +18,10 @@ namespace SkillVerify.Client.Models
         [EnumMember(Value = "not_yet_in_force")]
         #pragma warning disable CS1591
         Not_yet_in_force,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "pending_review")]
+        #pragma warning disable CS1591
+        Pending_review,
         #pragma warning restore CS1591
         [EnumMember(Value = "openapi-json-null-sentinel-value-2BF93600-0FE4-4250-987A-E5DDB203E464")]
         #pragma warning disable CS1591

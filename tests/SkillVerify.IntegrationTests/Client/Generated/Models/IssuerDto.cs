@@ -22,7 +22,7 @@ namespace SkillVerify.Client.Models
 #else
         public string Code { get; set; }
 #endif
-        /// <summary>发证机构今天在目录中的状态 · The issuer&apos;s status on the registry today</summary>
+        /// <summary>发证机构今天在目录中的状态（not_registered：尚未或不再备案）· The issuer&apos;s status on the registry today (not_registered: outside its registration)</summary>
         public global::SkillVerify.Client.Models.IssuerDto_currentStatus? CurrentStatus { get; set; }
         /// <summary>The href property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

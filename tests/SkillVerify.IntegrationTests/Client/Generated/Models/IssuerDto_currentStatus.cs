@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace SkillVerify.Client.Models
 {
-    /// <summary>发证机构今天在目录中的状态 · The issuer&apos;s status on the registry today</summary>
+    /// <summary>发证机构今天在目录中的状态（not_registered：尚未或不再备案）· The issuer&apos;s status on the registry today (not_registered: outside its registration)</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum IssuerDto_currentStatus
     {
@@ -22,6 +22,10 @@ namespace SkillVerify.Client.Models
         [EnumMember(Value = "withdrawn")]
         #pragma warning disable CS1591
         Withdrawn,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "not_registered")]
+        #pragma warning disable CS1591
+        Not_registered,
         #pragma warning restore CS1591
         [EnumMember(Value = "openapi-json-null-sentinel-value-2BF93600-0FE4-4250-987A-E5DDB203E464")]
         #pragma warning disable CS1591

@@ -47,7 +47,7 @@ namespace SkillVerify.Client.Models
 #else
         public string Contact { get; set; }
 #endif
-        /// <summary>今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出</summary>
+        /// <summary>今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出 · not_registered 不在备案期内</summary>
         public global::SkillVerify.Client.Models.OrganizationDto_currentStatus? CurrentStatus { get; set; }
         /// <summary>The name property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER

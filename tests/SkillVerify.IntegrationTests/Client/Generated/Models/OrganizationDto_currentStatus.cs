@@ -3,7 +3,7 @@ using System.Runtime.Serialization;
 using System;
 namespace SkillVerify.Client.Models
 {
-    /// <summary>今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出</summary>
+    /// <summary>今天的状态 · The status today: registered 备案 · suspended 暂停 · revoked 撤销 · withdrawn 退出 · not_registered 不在备案期内</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public enum OrganizationDto_currentStatus
     {
@@ -22,6 +22,10 @@ namespace SkillVerify.Client.Models
         [EnumMember(Value = "withdrawn")]
         #pragma warning disable CS1591
         Withdrawn,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "not_registered")]
+        #pragma warning disable CS1591
+        Not_registered,
         #pragma warning restore CS1591
     }
 }
