@@ -19,6 +19,10 @@ dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
 (cd tests/credentials-js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # The Dockerfile's publish command must keep working (no Docker engine here to build the image).
 scripts/publish.sh "$(mktemp -d)/api" >/dev/null
+# Kiota (pinned in .config/dotnet-tools.json): GeneratedClientTests regenerates the committed client from the served document.
+dotnet tool restore >/dev/null
+# The OpenAPI document the service serves, linted by Redocly and Spectral (npm packages pinned in tests/openapi/package-lock.json).
+tests/openapi/lint.sh src/SkillVerify.Api/bin/Release/net10.0/SkillVerify.Api.dll
 log=$(mktemp /tmp/skillverify-test.XXXXXX.log)
 # Every test host also writes what it logs into this folder; it is scanned for personal data after the suite.
 SKILLVERIFY_TEST_LOG_DIR=$(mktemp -d /tmp/skillverify-test-logs.XXXXXX)

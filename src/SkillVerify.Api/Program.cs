@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Scalar.AspNetCore;
 using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Credentials;
@@ -8,6 +7,7 @@ using SkillVerify.Api.Federation;
 using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
+using SkillVerify.Api.OpenApi;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.RateLimiting;
@@ -48,8 +48,10 @@ builder.AddFederation();
 builder.AddCredentials();
 // Per-address and per-partner request limits, shared through Redis when configured.
 builder.AddRateLimits();
-// JSON with source generation, problem details with stable codes, OpenAPI.
+// JSON with source generation, problem details with stable codes.
 builder.AddApiPlumbing();
+// The OpenAPI document: security scheme, shared answers, vocabularies, examples, words in Chinese and English.
+builder.AddApiDocument();
 // Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
 builder.AddObservability();
 // Kestrel limits, CORS closed by default, trusted proxies, HSTS when configured.
@@ -78,9 +80,8 @@ app.MapSigningKeys();
 app.MapQr();
 app.MapPartners();
 app.MapCredentials();
-// One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
-app.MapOpenApi("/openapi/v1.json");
-app.MapScalarApiReference("/docs");
+// The OpenAPI document, its /docs page and the /problems page every problem type points to.
+app.MapApiDocument();
 app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
 
 try

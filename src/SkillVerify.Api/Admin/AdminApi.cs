@@ -46,31 +46,37 @@ public static class AdminApi
 
         group.MapPost("/certificates/{code}/revocation", RevokeCertificate)
             .WithName("RevokeCertificate")
-            .WithSummary("Revoke (撤销) a certificate from an effective date, with a reason. Admin key required.")
+            .WithSummary("撤销证书 · Revoke a certificate")
+            .WithDescription("自生效日期起撤销证书并写明原因；所有实例在一秒内改答。\n\nRevoke (撤销) a certificate from an effective date, with a reason; every instance answers from the new data within a second.")
             .Accepts<RevocationRequest>("application/json")
             .Produces<AdminWriteResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/organizations/{organizationCode}/status-events", AddStatusEvent)
             .WithName("AddOrganizationStatusEvent")
-            .WithSummary("Record a registry status change of an organization (registered, suspended, revoked, withdrawn). Admin key required.")
+            .WithSummary("登记机构状态变化 · Record a registry status change")
+            .WithDescription("登记评价机构的状态变化（备案、暂停、撤销、退出）及生效日期；所有实例在一秒内改答。\n\nRecord an organization's status change (registered, suspended, revoked, withdrawn) from a date; every instance answers from the new data within a second.")
             .Accepts<StatusEventRequest>("application/json")
             .Produces<AdminWriteResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/organizations/{organizationCode}/status-events/corrections", RetractStatusEvent)
             .WithName("RetractOrganizationStatusEvent")
-            .WithSummary("Retract a status event recorded by mistake (a correction event naming it, with a reason; nothing is deleted). Admin key required.")
+            .WithSummary("撤回误录的状态记录 · Retract a status event recorded by mistake")
+            .WithDescription("以一条更正记录撤回误录的状态记录（写明原因，不删除任何记录）；所有实例在一秒内改答。\n\nRetract a status event recorded by mistake with a correction naming it and a reason; nothing is deleted, and every instance answers from the new data within a second.")
             .Accepts<CorrectionRequest>("application/json")
             .Produces<AdminWriteResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }

@@ -17,7 +17,6 @@ public static class ApiExtensions
         });
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = Problems.Customize);
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-        builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

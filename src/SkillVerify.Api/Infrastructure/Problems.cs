@@ -29,8 +29,14 @@ public static class Problems
         {
             extensions["position"] = position.Value;
         }
-        return TypedResults.Problem(detail: messageEn, statusCode: status, title: title, extensions: extensions);
+        return TypedResults.Problem(detail: messageEn, statusCode: status, title: title, type: TypeUri(code), extensions: extensions);
     }
+
+    /// <summary>The problem type: a stable page on this service per code (<c>/problems/{code}</c>), listing every code with its meaning.</summary>
+    public static string TypeUri(string code) => "/problems/" + code;
+
+    /// <summary>How a 401 says which credential it wants: an API key in the X-Api-Key header (RFC 9110 §11.6.1).</summary>
+    public const string ApiKeyChallenge = "ApiKey realm=\"SkillVerify\", header=\"X-Api-Key\"";
 
     /// <summary>Gives framework-made problems (404 route, 405, 413, JSON binding) a stable code too.</summary>
     public static void Customize(ProblemDetailsContext context)
@@ -66,6 +72,16 @@ public static class Problems
             extensions["messageEn"] = en;
         }
         extensions.Remove("exception");
+        // The framework's own problems (415 from routing, 405, 404) have no detail: the English sentence it is.
+        context.ProblemDetails.Detail ??= extensions["messageEn"] as string;
+        if (extensions["code"] is string code)
+        {
+            context.ProblemDetails.Type = TypeUri(code);
+        }
+        if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized)
+        {
+            context.HttpContext.Response.Headers.WWWAuthenticate = ApiKeyChallenge;
+        }
     }
 }
 

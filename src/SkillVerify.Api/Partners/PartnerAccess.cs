@@ -56,11 +56,13 @@ public static class PartnerAccess
 
     /// <summary>Anonymous callers welcome; a key, when sent, must be valid (401 otherwise) and never in the URL (400).</summary>
     public static TBuilder AcceptPartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: false) ?? await next(context));
+        builder.WithMetadata(new OpenApi.ApiKeyMetadata(false, "可选：合作方 API 密钥", "optional: a partner key"))
+            .AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: false) ?? await next(context));
 
     /// <summary>A valid partner key is required: 401 without one, 400 for a key in the URL.</summary>
     public static TBuilder RequirePartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: true) ?? await next(context));
+        builder.WithMetadata(new OpenApi.ApiKeyMetadata(true, "合作方 API 密钥", "a partner key"))
+            .AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: true) ?? await next(context));
 
     private static ProblemHttpResult? Check(HttpContext context, bool required)
     {

@@ -29,14 +29,17 @@ public static class PartnersApi
         group.MapPost("/verifications/batch", VerifyBatch)
             .RequirePartnerKey()
             .WithName("VerifyBatch")
-            .WithSummary("Verify up to 1,000 certificates at once (partner key with batch scope). One answer per item, in request order.")
+            .WithSummary("批量核验 · Verify a batch")
+            .WithDescription("合作方密钥（须有批量授权）一次核验最多1,000条，每条一个结果，按请求顺序；有问题的条目单独失败。一批 N 条计 N 次限额；超过1,000条为 413，整批不处理。receipt 为 true 时附签名回执（JWS ES256）。\n\n" +
+                "With a partner key that has the batch scope: up to 1,000 certificates at once, one answer per item in request order; a bad item fails alone. A batch of N counts N against the quota; over 1,000 items is a 413 and nothing is verified. With receipt true the answer carries a signed receipt (JWS ES256).")
             .Accepts<BatchRequest>("application/json")
             .Produces<BatchResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }

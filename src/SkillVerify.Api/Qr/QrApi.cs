@@ -42,29 +42,37 @@ public static partial class QrApi
 
         images.MapGet("/{code}/qr.png", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: false, ct))
             .WithName("GetQrPng")
-            .WithSummary("The certificate's QR code as PNG: its verification link with token, or with form=signed the offline-verifiable signed payload.")
+            .WithSummary("证书二维码（PNG）· The certificate's QR code (PNG)")
+            .WithDescription("证书上印的二维码：带令牌的核验链接，或 form=signed 时可离线核验的签名数据。X-Qr-Payload 头为编码的确切文本。\n\n" +
+                "The QR printed on a certificate: its verification link with a token, or with form=signed the offline-verifiable signed payload. X-Qr-Payload holds the exact encoded text.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         images.MapGet("/{code}/qr.svg", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: true, ct))
             .WithName("GetQrSvg")
-            .WithSummary("The certificate's QR code as SVG (same parameters as qr.png).")
+            .WithSummary("证书二维码（SVG）· The certificate's QR code (SVG)")
+            .WithDescription("同 qr.png，矢量格式 · As qr.png, as a vector image.")
             .Produces(StatusCodes.Status200OK, contentType: "image/svg+xml")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         var scans = app.MapGroup("/api/v1").WithTags("QR codes");
         scans.MapPost("/scans", ScanAsync)
             .WithName("Scan")
-            .WithSummary("Verify what a QR scan read: our verification link, a bare code, another site's link holding a code (warned as a phishing sign), or a signed offline payload.")
+            .WithSummary("核验扫码内容 · Verify what a QR scan read")
+            .WithDescription("手机扫码读到的内容：本服务的核验链接、单独的编号、其他网站的含编号链接（提示可能是钓鱼网站）或签名离线数据；附核验结果。\n\n" +
+                "What a phone's scan read: our verification link, a bare code, another site's link holding a code (warned as a phishing sign) or a signed offline payload; with the verification answer.")
             .Accepts<ScanRequest>("application/json")
             .Produces<ScanResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapMobilePage();
         return images;

@@ -11,7 +11,7 @@ namespace SkillVerify.Api.RateLimiting;
 /// The global limiter behind ASP.NET Core's rate-limiting middleware: anonymous callers by client
 /// address (IPv6 by /64, which one client typically holds whole), partners by key with the key's own
 /// quota. A key that does not authenticate counts as anonymous, so forged keys create no partition of
-/// their own. Answers under /api carry RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset (successful GETs excepted, see WriteHeaders).
+/// their own. Answers under /api carry RateLimit-Policy and RateLimit (structured fields, see SetHeaders).
 /// </summary>
 public sealed class RequestLimiter(IOptions<RateLimitOptions> options, LocalWindows local, RedisWindows? shared = null) : PartitionedRateLimiter<HttpContext>
 {
@@ -125,18 +125,37 @@ public sealed class RequestLimiter(IOptions<RateLimitOptions> options, LocalWind
 
     private static void WriteHeaders(HttpContext context, WindowCount count)
     {
-        // A GET may be stored by the output cache, headers included: one client's counts must not be replayed
-        // to another, so successful GETs go without them (refusals are never cached and always carry them).
-        if (context.Response.HasStarted || (count.Acquired && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))))
+        if (context.Response.HasStarted)
         {
             return;
         }
+        if (count.Acquired && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)))
+        {
+            // A GET may be stored by the output cache, headers included, and one client's counts must not be replayed to
+            // another: write them as the answer starts, after the output cache (registered later, so called earlier) has
+            // taken its copy, so a stored answer never holds them and a served one gets this caller's.
+            context.Response.OnStarting(static state =>
+            {
+                var (context, count) = ((HttpContext, WindowCount))state;
+                SetHeaders(context, count);
+                return Task.CompletedTask;
+            }, (context, count));
+            return;
+        }
+        SetHeaders(context, count);
+    }
+
+    /// <summary>
+    /// RateLimit-Policy and RateLimit as structured fields (draft-ietf-httpapi-ratelimit-headers): the policy's name, quota
+    /// and window, and what is left of it and when it resets. Retry-After on a refusal.
+    /// </summary>
+    private static void SetHeaders(HttpContext context, WindowCount count)
+    {
         var headers = context.Response.Headers;
         var reset = Math.Max(1, (int)Math.Ceiling(count.ResetAfter.TotalSeconds));
-        headers["RateLimit-Limit"] = count.Limit.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Remaining"] = count.Remaining.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
-        headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"{count.Limit};w={(int)RateLimitOptions.Window.TotalSeconds}");
+        var policy = context.GetPartner() is null ? "anonymous" : "partner";
+        headers["RateLimit-Policy"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";q={count.Limit};w={(int)RateLimitOptions.Window.TotalSeconds}");
+        headers["RateLimit"] = string.Create(CultureInfo.InvariantCulture, $"\"{policy}\";r={count.Remaining};t={reset}");
         if (!count.Acquired)
         {
             headers.RetryAfter = reset.ToString(CultureInfo.InvariantCulture);

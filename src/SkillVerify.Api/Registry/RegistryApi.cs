@@ -27,17 +27,28 @@ public static class RegistryApi
 
         group.MapGet("/organizations/{organizationCode}", GetOrganization)
             .WithName("GetOrganization")
-            .WithSummary("A registry entry with its status history, scope, aliases and quality results.")
+            .WithSummary("查询评价机构 · Look up an organization")
+            .WithDescription("评价机构目录中的一条（证书编号第1–13位）：类型、名称、省份、上级、地址、备案期、当前状态、状态历史、范围（职业×工种×等级及有效期）、别名和质量监督结果。\n\n" +
+                "A registry entry (positions 1–13 of a code): type, name, province, parent, address, registration window, current status, dated status history, scope (occupation × work type × levels with validity), aliases and quality-supervision results.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .CacheOutput(OutputCachePolicies.Registry);
 
         group.MapGet("/organizations", SearchOrganizations)
             .WithName("SearchOrganizations")
-            .WithSummary("Search the registry by province, type, name or code, and occupation; paged.")
+            .WithSummary("搜索评价机构目录 · Search the registry")
+            .WithDescription("按省份、类型、名称或代码前缀、职业搜索，分页。参数不对时为 400 问题，指出哪个参数。\n\n" +
+                "Search by province, type, name or code prefix, and occupation; paged. A bad parameter is a 400 problem naming it.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .CacheOutput(OutputCachePolicies.Registry);
 
         group.MapGet("/levels", () => TypedResults.Ok(Levels))
             .WithName("GetLevels")
-            .WithSummary("The eight skill levels with their requirement text (附件 of 人社部发〔2022〕14号).")
+            .WithSummary("八个等级 · The eight levels")
+            .WithDescription("八个技能等级及其要求（人社部发〔2022〕14号附件）、可由谁发、自哪年起。\n\n" +
+                "The eight skill levels with their requirement text (附件 of 人社部发〔2022〕14号), who may issue them and since when.")
             .CacheOutput(OutputCachePolicies.Static);
 
         return group;

@@ -64,7 +64,7 @@ public static class AdminKeyExtensions
 
     /// <summary>Requires an admin key in the X-Api-Key header: 401 problem without a valid one. A key in the query string is refused.</summary>
     public static TBuilder RequireAdminKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new OpenApi.ApiKeyMetadata(true, "管理员或发证机构的 API 密钥", "an admin or issuing-body key")).AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
             if (request.Query.ContainsKey("apiKey") || request.Query.ContainsKey("api_key") || request.Query.ContainsKey(AdminKeys.Header))

@@ -284,5 +284,8 @@ public static class SigningKeysExtensions
             })
             .WithTags("Signing")
             .WithName("GetJwks")
-            .WithSummary("The public keys (ES256, P-256) that sign offline QR payloads and receipts, with validity windows (nbf/exp).");
+            .WithSummary("签名公钥（JWKS）· The signing keys (JWKS)")
+            .WithDescription("核对离线二维码和合作方回执签名的公钥（ES256，P-256），带有效期（nbf/exp）；已停用的密钥不在其中。\n\n" +
+                "The public keys (ES256, P-256) that check offline QR payloads and partner receipts, with their validity windows (nbf/exp); retired keys are absent.")
+            .Produces<JsonWebKeySetDto>(StatusCodes.Status200OK, "application/jwk-set+json");
 }

@@ -23,16 +23,23 @@ public static class VerificationApi
 
         group.MapGet("/codes/{code}", Decode)
             .WithName("DecodeCode")
-            .WithSummary("Decode a certificate code: its parts and the rules it breaks. No data access, no personal data.")
+            .WithSummary("解析证书编号 · Decode a certificate code")
+            .WithDescription("解析编号的各部分（机构类型、机构代码、省份、年份、等级、序号）并列出违反的规则；不查数据，不含个人信息。无法解析时为 400 问题，指出第几位。\n\n" +
+                "The code's parts (body type, body code, province, year, level, serial) and the rules it breaks; no data access, no personal data. A code that cannot be parsed is a 400 problem naming the position.")
+            .Produces<DecodeResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .CacheOutput(OutputCachePolicies.Static);
 
         group.MapPost("/verifications", Verify)
             .AcceptPartnerKey()
             .WithName("Verify")
-            .WithSummary("Verify a certificate: VALID, INVALID, NOT_FOUND or UNKNOWN, with every check shown.")
+            .WithSummary("核验证书 · Verify a certificate")
+            .WithDescription("给出编号和持证人姓名（可选身份证件号码），得到 VALID / INVALID / NOT_FOUND / UNKNOWN 和每一项检查。无法解析的编号是 200 INVALID，其 format 检查指出第几位；未知编号和姓名不符的回答逐字节相同。\n\n" +
+                "Send the code and the holder's name (optionally the ID number) and get VALID / INVALID / NOT_FOUND / UNKNOWN with every check. An undecodable code is a 200 INVALID whose format check names the position; an unknown code and a wrong name get byte-identical answers.")
             .Accepts<VerificationRequest>("application/json")
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RecordsVerifications(VerificationChannel.Http);
 

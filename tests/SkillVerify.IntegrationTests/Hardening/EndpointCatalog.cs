@@ -76,6 +76,8 @@ public static class EndpointCatalog
         new("GET", "/docs/scalar.aspnetcore.js", Slot.Query, "x", Expect.Answered),
         new("GET", "/docs/favicon.svg", Slot.Query, "x", Expect.Answered),
         new("GET", "/.well-known/jwks.json", Slot.Query, "x", Expect.Answered),
+        new("GET", "/problems/", Slot.Query, "x", Expect.Answered),
+        new("GET", "/problems/{code}", Slot.Path, "code", Expect.Answered),
         new("POST", "/api/v1/admin/certificates/{code}/revocation", Slot.Path, "code", Expect.Rejected, """{"reason":"测试","effectiveDate":"2025-01-01"}""", ApiKey: AdminKey),
         new("POST", "/api/v1/admin/certificates/{code}/revocation", Slot.Json, "effectiveDate", Expect.Rejected, """{"reason":"测试"}""", PathValue: RevokedCode, ApiKey: AdminKey),
         new("POST", "/api/v1/admin/certificates/{code}/revocation", Slot.Json, "reason", Expect.Answered, """{"effectiveDate":"2025-01-01"}""", PathValue: RevokedCode, ApiKey: AdminKey),

@@ -23,5 +23,6 @@ public class KestrelFactory : SkillVerifyFactory
     public Uri BaseAddress { get; }
 
     /// <summary>A plain client over the network, with no handler of the test server in between.</summary>
-    public HttpClient CreateNetworkClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient CreateNetworkClient() =>
+        new(new Contract.ContractHandler(new SocketsHttpHandler { AllowAutoRedirect = false })) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 }

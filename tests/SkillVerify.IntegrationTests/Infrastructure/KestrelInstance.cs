@@ -30,7 +30,7 @@ public sealed class KestrelInstance : SkillVerifyFactory
     }
 
     /// <summary>A client that goes over the network to this instance.</summary>
-    public HttpClient CreateNetworkClient() => new() { BaseAddress = new Uri(BaseUrl + "/") };
+    public HttpClient CreateNetworkClient() => new(new Contract.ContractHandler(new SocketsHttpHandler())) { BaseAddress = new Uri(BaseUrl + "/") };
 
     public static int FreePort()
     {

@@ -53,6 +53,26 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
+    /// <summary>A client whose every answer is held to the OpenAPI document this service serves (<see cref="Contract.ContractHandler"/>).</summary>
+    public new HttpClient CreateClient() => CreateClient(new WebApplicationFactoryClientOptions());
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler>();
+        if (options.AllowAutoRedirect)
+        {
+            handlers.Add(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(options.MaxAutomaticRedirections));
+        }
+        if (options.HandleCookies)
+        {
+            handlers.Add(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+        }
+        // Innermost, so it sees each answer as the service sent it (every redirect step too).
+        handlers.Add(new Contract.ContractHandler());
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using SkillVerify.IntegrationTests.Infrastructure;
+using SkillVerify.IntegrationTests.RateLimiting;
 
 namespace SkillVerify.IntegrationTests.Partners;
 
@@ -153,15 +154,16 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         var (second, secondBody) = await PostAsync(key, six);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("4", first.Headers.GetValues("RateLimit-Remaining").Single());
-        Assert.Equal("10", first.Headers.GetValues("RateLimit-Limit").Single());
+        Assert.Equal(4, first.Current()["r"]);
+        Assert.Equal(10, first.Policy()["q"]);
+        Assert.Equal("partner", RateLimitFields.Parse(first.Headers.GetValues("RateLimit-Policy").Single()).Policy);
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Equal("rate_limit.exceeded", secondBody.Str("code"));
         Assert.NotNull(second.Headers.RetryAfter);
         // The refused batch counted as one request (the attempt), not six: of the four left, three remain before this one.
         var (single, _) = await PostAsync(key, new { items = new[] { new { code = "Y000044030006233000123", holderName = "王小明" } } });
         Assert.Equal(HttpStatusCode.OK, single.StatusCode);
-        Assert.Equal("2", single.Headers.GetValues("RateLimit-Remaining").Single());
+        Assert.Equal(2, single.Current()["r"]);
     }
 
     [Fact]

@@ -142,7 +142,7 @@ public sealed class KestrelSkillVerifyFactory : SkillVerifyFactory
 
     public HttpClient RealClient(bool admin = false)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var client = new HttpClient(new Contract.ContractHandler(new HttpClientHandler())) { BaseAddress = BaseAddress };
         if (admin)
         {
             client.DefaultRequestHeaders.Add(AdminKeys.Header, AdminOptions.DemoKey);
