@@ -77,9 +77,17 @@ public static class StorageExtensions
         app.Services.GetRequiredService<HolderHasher>();
         app.Services.GetRequiredService<CodeDecoder>();
         var readiness = app.Services.GetRequiredService<StorageReadiness>();
-        if (await TryInitializeAsync(app, afterStorage, readiness, CancellationToken.None))
+        try
         {
-            return;
+            if (await TryInitializeAsync(app, afterStorage, readiness, CancellationToken.None))
+            {
+                return;
+            }
+        }
+        catch (HashKeyMismatchException e)
+        {
+            // Before the host runs: stop the start like any wrong setting (Program.cs prints it, exit code 2).
+            throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions), [e.Message]);
         }
         var stopping = app.Lifetime.ApplicationStopping;
         _ = Task.Run(async () =>
@@ -95,9 +103,22 @@ public static class StorageExtensions
                 {
                     return;
                 }
-                if (await TryInitializeAsync(app, afterStorage, readiness, stopping))
+                try
                 {
-                    app.Logger.LogInformation("The database is reachable again: storage initialized, /health/ready answers 200.");
+                    if (await TryInitializeAsync(app, afterStorage, readiness, stopping))
+                    {
+                        app.Logger.LogInformation("The database is reachable again: storage initialized, /health/ready answers 200.");
+                        return;
+                    }
+                }
+                catch (HashKeyMismatchException e)
+                {
+                    // Serving with another key would answer NOT_FOUND for every stored holder: refuse to serve at all.
+                    app.Logger.LogCritical("SkillVerify cannot serve this database: {Reason}", e.Message);
+                    Console.Error.WriteLine("SkillVerify cannot start: " + e.Message);
+                    readiness.MarkFailed(e.Message);
+                    Environment.ExitCode = 2;
+                    app.Lifetime.StopApplication();
                     return;
                 }
                 delay = TimeSpan.FromSeconds(Math.Min(15, delay.TotalSeconds * 2));
@@ -125,16 +146,6 @@ public static class StorageExtensions
             }
             app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
             readiness.MarkReady();
-            return true;
-        }
-        catch (HashKeyMismatchException e)
-        {
-            // Serving with another key would answer NOT_FOUND for every stored holder: refuse to serve at all.
-            app.Logger.LogCritical("SkillVerify cannot serve this database: {Reason}", e.Message);
-            Console.Error.WriteLine("SkillVerify cannot start: " + e.Message);
-            readiness.MarkFailed(e.Message);
-            Environment.ExitCode = 2;
-            app.Lifetime.StopApplication();
             return true;
         }
         catch (Exception e) when (e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException or IOException

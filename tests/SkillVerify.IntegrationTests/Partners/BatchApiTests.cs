@@ -81,7 +81,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         [
             new { code = "Y000044030006233000123", holderName = "王小明" },
             new { code = "S000032010101224000456", holderName = "张伟" },
-            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" },
+            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" },
         ];
 
         var (_, body) = await PostAsync(key, new { items });
@@ -99,7 +99,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         var key = (await factory.CreatePartnerKeyAsync(idMatching: true)).Plaintext;
         object[] items =
         [
-            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" },
+            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" },
             new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154217" },
         ];
 

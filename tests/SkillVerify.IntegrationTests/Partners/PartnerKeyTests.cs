@@ -156,7 +156,7 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
         var created = await factory.CreatePartnerKeyAsync(idMatching: false);
 
         var response = await factory.CreateClient().WithKey(created.Plaintext)
-            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" });
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden, "auth.id_matching_not_allowed");
     }
@@ -167,7 +167,7 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
         var created = await factory.CreatePartnerKeyAsync(provinces: "44", idMatching: true);
 
         var response = await factory.CreateClient().WithKey(created.Plaintext)
-            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" });
         var body = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
