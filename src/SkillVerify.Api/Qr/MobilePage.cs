@@ -41,6 +41,8 @@ public static class MobilePage
         .state-valid{background:#1b5e20}
         .state-invalid{background:#b71c1c}
         .state-unknown{background:#37474f}
+        .state-notfound{background:#fff3cd;color:#5c3c00;border:2px solid #b26a00}
+        .standing{font-weight:bold}
         dl{margin:0}
         dt{font-weight:700;color:#333;margin-top:0.75rem}
         dd{margin:0;overflow-wrap:anywhere}
@@ -124,7 +126,13 @@ public static class MobilePage
         }
         // A code that does not parse is answered INVALID with its format error, whatever the name.
         var answer = await verification.VerifyAsync(code, name.Length is > 0 and <= HolderNormalization.MaxNameLength ? name : null, null, Disclosure.Anonymous, cancellationToken);
-        return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, null, !en));
+        var body = ResultBody(answer, canonical, en);
+        if (answer.Outcome == "NOT_FOUND" && parse.Success)
+        {
+            // Not found is most often a typo: the form stays filled, so the person corrects it and tries again.
+            body += FormBody(context, parse, en, TokenState.Missing, nameMissing: false, retryName: name);
+        }
+        return Page(context, en, body, SwitchHref(context, canonical, null, !en));
     }
 
     private static bool IsEnglish(string? lang) => string.Equals(lang, "en", StringComparison.OrdinalIgnoreCase);
@@ -179,11 +187,13 @@ public static class MobilePage
 
     private static string ResultBody(VerificationResponse answer, string code, bool en)
     {
+        // Each outcome its own words and colour: "not found, check what you typed" is never "invalid".
         var (css, symbol, word) = answer.Outcome switch
         {
-            "VALID" => ("state-valid", "✓", en ? "VALID" : "有效"),
-            "INVALID" => ("state-invalid", "✗", en ? "INVALID" : "无效"),
-            _ => ("state-unknown", "?", en ? "UNKNOWN" : "无法确定"),
+            "VALID" => ("state-valid", "✓", en ? "Valid" : "有效"),
+            "INVALID" => ("state-invalid", "✗", en ? "Invalid" : "无效"),
+            "NOT_FOUND" => ("state-notfound", "!", en ? "No matching certificate found — check the code and the name" : "未查到相符的证书，请核对编号和姓名"),
+            _ => ("state-unknown", "?", en ? "Cannot be confirmed" : "无法确认"),
         };
         var html = new StringBuilder(2048);
         // The state is a word and a symbol, not only a colour.
@@ -198,6 +208,10 @@ public static class MobilePage
             var level = ReferenceData.FindLevel(c.Level.Code[0]);
             var grade = level?.Grade is { Length: > 0 } g ? (en ? $" (grade {g})" : $"（{g}）") : "";
             Item(html, en ? "Holder" : "持证人", c.HolderNameMasked, "holder");
+            if (StandingText(c, en) is { } standing)
+            {
+                Item(html, en ? "Standing" : "称号状态", standing, "standing", "standing");
+            }
             Item(html, en ? "Level" : "等级", (en ? c.Level.NameEn : c.Level.Name) + grade, "level");
             Item(html, en ? "Occupation" : "职业（工种）", $"{c.Occupation.Code} {c.Occupation.Name}{(c.Occupation.WorkType is { Length: > 0 } w ? (en ? $" ({w})" : $"（{w}）") : "")}", "occupation");
             html.Append("<dt>").Append(en ? "Issued by" : "发证机构").Append("</dt>\n<dd data-field=\"issuer\"><a href=\"").Append(Html.Encode(c.Issuer.Href)).Append("\">")
@@ -235,11 +249,21 @@ public static class MobilePage
         return html.ToString();
     }
 
-    private static string FormBody(HttpContext context, ParseResult parse, bool en, TokenState token, bool nameMissing)
+    private static string? StandingText(CertificateDto c, bool en) => c.Standing switch
+    {
+        "historical" => en ? $"Historical title since {c.StandingSince} (the appointment term has ended; the certificate is genuine)" : $"历史称号（自 {c.StandingSince} 起，聘期已届满；证书真实）",
+        "not_yet_in_force" => en ? $"Not yet in force (from {c.StandingSince})" : $"尚未生效（自 {c.StandingSince} 起）",
+        "pending_review" => en ? "Awaiting review confirmation (复核确认)" : "待复核确认",
+        "current" when c.AppointmentTerm is not null => en ? "Current title" : "现任",
+        _ => null,
+    };
+
+    private static string FormBody(HttpContext context, ParseResult parse, bool en, TokenState token, bool nameMissing, string? retryName = null)
     {
         var canonical = parse.Canonical!;
         var html = new StringBuilder(1024);
-        html.Append("<h1>").Append(en ? "Verify this certificate" : "核验此证书").Append("</h1>\n");
+        html.Append(retryName is null ? "<h1>" : "<h2>").Append(retryName is not null ? (en ? "Check and try again" : "核对后重新核验") : en ? "Verify this certificate" : "核验此证书")
+            .Append(retryName is null ? "</h1>\n" : "</h2>\n");
         html.Append("<p>").Append(token switch
         {
             TokenState.Invalid => en
@@ -262,7 +286,7 @@ public static class MobilePage
                 : $"请输入持证人姓名（最多{HolderNormalization.MaxNameLength}个字符）。").Append("</p>\n");
         }
         html.Append("<input type=\"text\" id=\"name\" name=\"name\" required maxlength=\"").Append(HolderNormalization.MaxNameLength)
-            .Append("\" autocomplete=\"off\"").Append(nameMissing ? " aria-invalid=\"true\" aria-describedby=\"name-error\"" : "").Append(">\n")
+            .Append("\" autocomplete=\"off\"").Append(retryName is null ? "" : " value=\"" + Html.Encode(retryName) + "\"").Append(nameMissing ? " aria-invalid=\"true\" aria-describedby=\"name-error\"" : "").Append(">\n")
             .Append("<button type=\"submit\">").Append(en ? "Verify" : "核验").Append("</button>\n</form>\n");
         return html.ToString();
     }
@@ -276,7 +300,7 @@ public static class MobilePage
                 ? "The certificate is genuine: its record exists, it has not been revoked, and its issuer was entitled to issue it on the issue date."
                 : "证书真实有效：证书记录存在且未被撤销，发证机构在发证日有权颁发此证书。";
         }
-        var wanted = answer.Outcome == "INVALID" ? "fail" : "unknown";
+        var wanted = answer.Outcome is "INVALID" or "NOT_FOUND" ? "fail" : "unknown";
         var check = answer.Checks.FirstOrDefault(c => c.Status == wanted) ?? answer.Checks.FirstOrDefault(c => c.Status is "fail" or "unknown");
         return check is null ? "" : en ? check.MessageEn : check.MessageZh;
     }

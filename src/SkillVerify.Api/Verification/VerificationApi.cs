@@ -29,7 +29,7 @@ public static class VerificationApi
         group.MapPost("/verifications", Verify)
             .AcceptPartnerKey()
             .WithName("Verify")
-            .WithSummary("Verify a certificate: VALID, INVALID or UNKNOWN, with every check shown.")
+            .WithSummary("Verify a certificate: VALID, INVALID, NOT_FOUND or UNKNOWN, with every check shown.")
             .Accepts<VerificationRequest>("application/json")
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -60,6 +60,11 @@ public static class VerificationApi
         {
             return invalid;
         }
+        // A code that cannot be parsed is a typing error to correct, not a verdict: 400 naming the position and the character.
+        if (decoder.Decode(request!.Code).Parse.Error is { } codeError)
+        {
+            return Problems.InvalidCode(codeError);
+        }
         // A partner (another province, or a peer instance forwarding) sees what a caller with the same code and name sees; its key sets the scope.
         var partner = context.GetPartner();
         if (partner is not null && PartnerAccess.ScopeError(partner, decoder.Decode(request!.Code).Code?.ProvinceCode, request.IdNumber) is { } denied)
@@ -76,7 +81,7 @@ public static class VerificationApi
         return new JsonAnswer<VerificationResponse>(response, local.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
     }
 
-    /// <summary>A malformed request (no code, an overlong field) is a 400; a code that does not decode is a legitimate question answered INVALID.</summary>
+    /// <summary>A malformed request (no code, an overlong field) is a 400.</summary>
     internal static ProblemHttpResult? Validate(VerificationRequest request)
     {
         if (request.Code is null)
@@ -198,7 +203,7 @@ public static class VerificationApi
         var region = l.Region;
         var agency = l.Agency;
         var legacyLevel = l.Level;
-        var legacy = new LegacyPartsDto(l.IsShanghaiForm, l.YearDigits,
+        var legacy = new LegacyPartsDto(l.IsShanghaiForm, l.YearDigits, decoded.LegacyIssueYear!.Value,
             new NamedValue(l.RegionCode, region?.Name, region?.NameEn),
             l.CityCode,
             new NamedValue(l.AgencyType.ToString(), agency?.Name, agency?.NameEn),

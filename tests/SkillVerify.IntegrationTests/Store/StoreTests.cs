@@ -99,8 +99,8 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
         await store.UpsertOrganizationsAsync([Organization("S000011000001", "北京技能人才评价服务中心", "11")]);
         var before = (await store.GetSnapshotAsync()).Version;
 
-        Assert.True(await store.AddStatusEventAsync("S000011000001", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), "评价质量评估不合格")));
-        Assert.False(await store.AddStatusEventAsync("S000011999999", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), null)));
+        Assert.NotNull(await store.AddStatusEventAsync("S000011000001", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), "评价质量评估不合格")));
+        Assert.Null(await store.AddStatusEventAsync("S000011999999", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), null)));
 
         var stored = await store.FindOrganizationAsync("S000011000001");
         Assert.Equal(OrganizationStatus.Suspended, stored!.StatusOn(new DateOnly(2024, 7, 1)));
