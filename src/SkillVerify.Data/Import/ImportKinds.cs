@@ -452,7 +452,8 @@ public sealed class CertificatesKind : ImportKind
         (CertificateStatus.Active, ["有效", "正常"]), (CertificateStatus.Revoked, ["撤销", "已撤销"]));
 
     private static readonly WordTable ReviewStates = Words(
-        (ReviewState.NotRequired, ["无需复核", "不需复核"]), (ReviewState.Pending, ["待复核", "待复核确认"]), (ReviewState.Confirmed, ["已复核", "已确认", "复核确认"]));
+        (ReviewState.NotRequired, ["无需复核", "不需复核"]), (ReviewState.Pending, ["待复核", "待复核确认"]), (ReviewState.Confirmed, ["已复核", "已确认", "复核确认"]),
+        (ReviewState.Refused, ["复核未通过", "未通过"]));
 
     private static readonly HashSet<string> Obtained = new(ObtainedBy.All, StringComparer.Ordinal);
 
@@ -518,10 +519,23 @@ public sealed class CertificatesKind : ImportKind
             }
         }
         var issued = SharedDate(Required(f, 1, errors), 1, context, errors);
-        if (issued is { } i && code is { } withYear && i.Date.Year != withYear.IssueYear)
+        if (issued is { } i && code is { } withYear)
         {
-            errors.Add(1, "issue_date.year", $"发证日期 {i.Date:yyyy-MM-dd} 不在证书编号所示的 {withYear.IssueYear} 年。",
-                $"issue_date {i.Date:yyyy-MM-dd} is not in the code's year {withYear.IssueYear}.");
+            if (i.Date.Year != withYear.IssueYear)
+            {
+                errors.Add(1, "issue_date.year", $"发证日期 {i.Date:yyyy-MM-dd} 不在证书编号所示的 {withYear.IssueYear} 年。",
+                    $"issue_date {i.Date:yyyy-MM-dd} is not in the code's year {withYear.IssueYear}.");
+            }
+            if (i.Date > context.Today)
+            {
+                errors.Add(1, "issue_date.future", $"发证日期 {i.Date:yyyy-MM-dd} 在今天（北京时间 {context.Today:yyyy-MM-dd}）之后。",
+                    $"issue_date {i.Date:yyyy-MM-dd} is after today ({context.Today:yyyy-MM-dd}, Beijing time).");
+            }
+            else if (CodeRuleSettings.Default.FirstDateOf(withYear.Level) is { } first && i.Date < first)
+            {
+                errors.Add(1, "issue_date.level_too_early", $"{withYear.Level.Name}（{withYear.LevelCode}）自 {first:yyyy-MM-dd} 起才设立，发证日期 {i.Date:yyyy-MM-dd} 早于此。",
+                    $"The level {withYear.Level.NameEn} ({withYear.LevelCode}) exists only since {first:yyyy-MM-dd}; issue_date {i.Date:yyyy-MM-dd} is before that.");
+            }
         }
         var occupationCode = Required(f, 2, errors, 20);
         var occupationName = Required(f, 3, errors, 100);
@@ -542,6 +556,12 @@ public sealed class CertificatesKind : ImportKind
         {
             errors.Add(7, "obtained_by.unknown", $"取得方式“{obtainedBy}”不是以下之一：{string.Join("、", ObtainedBy.All)}。",
                 $"obtained_by '{obtainedBy}' is not one of: {string.Join(", ", ObtainedBy.All)}.");
+        }
+        else if (obtainedBy is not null && code is { } forLevel && !forLevel.Level.MayBeObtainedBy(obtainedBy))
+        {
+            // The domain's rule (levels.json): X by 转正定级考核, T/S by 评聘 or 复核确认, 5–1 by 考核, 以赛代评 or 直接认定.
+            errors.Add(7, "obtained_by.level", $"{forLevel.Level.Name}（{forLevel.LevelCode}）不能通过“{obtainedBy}”取得，只能通过：{string.Join("、", forLevel.Level.ObtainedByAllowed)}。",
+                $"{forLevel.Level.NameEn} ({forLevel.LevelCode}) cannot be obtained by '{obtainedBy}'; only by: {string.Join(", ", forLevel.Level.ObtainedByAllowed)}.");
         }
         var status = Word(Optional(f, 8, errors, 10), 8, Statuses, errors) ?? (f[8] is null || f[8]!.Trim().Length == 0 ? CertificateStatus.Active : null);
         var revokedOn = SharedDate(Optional(f, 9, errors), 9, context, errors);
@@ -567,6 +587,12 @@ public sealed class CertificatesKind : ImportKind
             errors.Add(12, "field.date_order", "聘期截止早于聘期起始。", "term_to is before term_from.");
         }
         var review = Word(Optional(f, 13, errors, 20), 13, ReviewStates, errors) ?? (f[13] is null || f[13]!.Trim().Length == 0 ? ReviewState.NotRequired : null);
+        if (review is not null && code is { } reviewed && !ReviewState.AppliesTo(review, reviewed.Level))
+        {
+            // The domain's rule: 复核确认 concerns only the titles above 高级技师 (T/S).
+            errors.Add(13, "review_state.level", $"复核状态“{review}”只适用于特级技师（T）和首席技师（S），{reviewed.Level.Name}（{reviewed.LevelCode}）应为 not_required 或留空。",
+                $"review_state '{review}' applies only to T and S titles; {reviewed.Level.NameEn} ({reviewed.LevelCode}) must be not_required or empty.");
+        }
         if (errors.Count > 0)
         {
             return (null, null);

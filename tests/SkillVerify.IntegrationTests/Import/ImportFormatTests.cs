@@ -82,8 +82,10 @@ public abstract partial class ImportTests<TProvider>
     public async Task EveryErrorOfEveryRowIsInTheRejectsFileWithColumnMaskedValueAndBothLanguages()
     {
         var kind = new CertificatesKind();
-        var rows = PlainRows(12);
+        var rows = PlainRows(40);
         var good = rows[0];
+        var numeric = rows.Skip(9).Where(r => "54321".Contains(r["code"]![15])).Take(2).ToList();
+        var late = rows.Skip(20).First(r => string.CompareOrdinal(r["issue_date"], "2022-03-01") >= 0);
         var id = IdOf(rows);
         var cases = new List<(Dictionary<string, string?> Row, string[] Codes)>
         {
@@ -95,9 +97,12 @@ public abstract partial class ImportTests<TProvider>
             (Set(rows[4], ("id_number", id[..17])), ["id_number.length"]),
             (Set(rows[5], ("revoked_on", rows[5]["issue_date"])), ["revoked_on.not_revoked"]),
             // A social training and assessment organization (S) cannot issue X: the code rules are applied.
-            (Set(rows[6], ("code", "S" + rows[6]["code"]![1..15] + "X" + rows[6]["code"]![16..])), ["code.issuer_level.not_allowed"]),
+            (Set(late, ("code", "S" + late["code"]![1..15] + "X" + late["code"]![16..]), ("obtained_by", "转正定级考核")), ["code.issuer_level.not_allowed"]),
             (Set(rows[7], ("issue_date", "2023-02-30"), ("occupation_name", null)), ["field.date", "field.required"]),
             (Set(rows[8], ("status", "作废")), ["status.unknown"]),
+            // The domain's rules (issue 12): how a level is obtained, and review state only for T/S.
+            (Set(numeric[0], ("obtained_by", "评聘")), ["obtained_by.level"]),
+            (Set(numeric[1], ("review_state", "pending")), ["review_state.level"]),
         };
         var path = Path.Combine(folder, "rules.csv");
         await System.IO.File.WriteAllLinesAsync(path, [
@@ -107,7 +112,7 @@ public abstract partial class ImportTests<TProvider>
 
         var result = await ImportFileAsync(path);
 
-        Assert.Equal((9L, 1L, 8L), (result.Read, result.Inserted, result.Rejected));
+        Assert.Equal((11L, 1L, 10L), (result.Read, result.Inserted, result.Rejected));
         var rejects = ReadRejects(path);
         // Every rejected row is accounted for, each with exactly the errors it has.
         Assert.Equal(result.Rejected, rejects.Select(r => r.Line).Distinct().Count());
