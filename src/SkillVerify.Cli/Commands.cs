@@ -164,7 +164,7 @@ public static class Commands
         var organizations = new Option<int>("--organizations") { Description = "Number of organizations", DefaultValueFactory = _ => 2_000 };
         var certificates = new Option<int>("--certificates") { Description = "Number of certificates", DefaultValueFactory = _ => 100_000 };
         var seed = new Option<int>("--seed") { Description = "The same seed gives the same data", DefaultValueFactory = _ => 42 };
-        var format = new Option<string>("--format") { Description = "csv | jsonl", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format") { Description = "csv | jsonl | xlsx", DefaultValueFactory = _ => "csv" };
         var today = new Option<string?>("--today") { Description = "The generation date (yyyy-MM-dd), for reproducible issue dates; default 2026-01-01" };
         var command = new Command("generate", "Write a reproducible synthetic dataset (organizations, scopes, status-events, certificates) as import files.")
         {
@@ -176,7 +176,8 @@ public static class Commands
             {
                 "csv" => ImportFormat.Csv,
                 "jsonl" => ImportFormat.JsonLines,
-                var other => throw new CliException($"--format 是“{other}”，只能是 csv 或 jsonl。", $"--format is '{other}'; it must be csv or jsonl."),
+                "xlsx" => ImportFormat.Xlsx,
+                var other => throw new CliException($"--format 是“{other}”，只能是 csv、jsonl 或 xlsx。", $"--format is '{other}'; it must be csv, jsonl or xlsx."),
             };
             var day = new DateOnly(2026, 1, 1);
             if (parse.GetValue(today) is { } t && !DateOnly.TryParseExact(t, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out day))
