@@ -16,10 +16,11 @@ public static class IdNumbers
     /// <summary>The normalized ID number, or null with the reason added to <paramref name="errors"/>.</summary>
     public static string? Check(string text, DateOnly today, int column, RowErrors errors)
     {
-        var n = HolderNormalization.NormalizeIdNumber(text);
+        // Most files hold plain digits (and X): those are their own normal form, without NFKC and a builder per row.
+        var n = IsPlain(text) ? (text.Contains('x') ? text.ToUpperInvariant() : text) : HolderNormalization.NormalizeIdNumber(text);
         if (n.Length == 18 && IsDigits(n.AsSpan(0, 17)))
         {
-            if (!TryBirthDate(n.AsSpan(6, 8), "yyyyMMdd", today, out _))
+            if (!IsBirthDate(Number(n, 6, 4), Number(n, 10, 2), Number(n, 12, 2), today))
             {
                 errors.Add(column, "id_number.birth_date", "身份证号第7–14位不是有效的出生日期。", "Characters 7–14 of the ID number are not a valid birth date.");
                 return null;
@@ -39,7 +40,7 @@ public static class IdNumbers
         }
         if (n.Length == 15 && IsDigits(n))
         {
-            if (!TryBirthDate(n.AsSpan(6, 6), "yyMMdd", today, out _))
+            if (!IsBirthDate(1900 + Number(n, 6, 2), Number(n, 8, 2), Number(n, 10, 2), today))
             {
                 errors.Add(column, "id_number.birth_date", "15位身份证号第7–12位不是有效的出生日期。", "Characters 7–12 of the 15-digit ID number are not a valid birth date.");
                 return null;
@@ -73,16 +74,31 @@ public static class IdNumbers
 
     private static bool IsDigits(ReadOnlySpan<char> s) => !s.IsEmpty && !s.ContainsAnyExceptInRange('0', '9');
 
-    private static bool TryBirthDate(ReadOnlySpan<char> digits, string format, DateOnly today, out DateOnly date)
+    private static bool IsPlain(string text)
     {
-        if (format == "yyMMdd")
+        foreach (var c in text)
         {
-            // Issued before 1999 to people born in the 1900s: yy is 19yy.
-            Span<char> full = stackalloc char[8];
-            "19".AsSpan().CopyTo(full);
-            digits.CopyTo(full[2..]);
-            return DateOnly.TryParseExact(full, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date <= today;
+            if (!char.IsAsciiDigit(c) && c is not ('X' or 'x'))
+            {
+                return false;
+            }
         }
-        return DateOnly.TryParseExact(digits, format, CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year >= 1900 && date <= today;
+        return true;
     }
+
+    /// <summary>The number written by <paramref name="length"/> ASCII digits at <paramref name="start"/> (already checked to be digits).</summary>
+    private static int Number(string s, int start, int length)
+    {
+        var value = 0;
+        for (var i = start; i < start + length; i++)
+        {
+            value = value * 10 + (s[i] - '0');
+        }
+        return value;
+    }
+
+    /// <summary>A real date from 1900 to today (15-digit numbers were issued to people born in the 1900s: yy is 19yy).</summary>
+    private static bool IsBirthDate(int year, int month, int day, DateOnly today) =>
+        year >= 1900 && year <= today.Year && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+        && new DateOnly(year, month, day) <= today;
 }
