@@ -17,6 +17,7 @@ install_packages() {
   [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]] || missing+=(postgresql)
   command -v zbarimg >/dev/null || missing+=(zbar-tools)
   command -v chromium >/dev/null || missing+=(chromium)
+  command -v npm >/dev/null || missing+=(nodejs npm)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
   if ((${#missing[@]})); then
     echo "test-servers: installing ${missing[*]}" >&2

@@ -15,6 +15,8 @@ eval "$(scripts/test-servers.sh env)"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
+# The independent SD-JWT VC verifier (npm @sd-jwt/sd-jwt-vc 0.19.0 + jose), exactly as package-lock.json pins it.
+(cd tests/credentials-js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # The Dockerfile's publish command must keep working (no Docker engine here to build the image).
 scripts/publish.sh "$(mktemp -d)/api" >/dev/null
 log=$(mktemp /tmp/skillverify-test.XXXXXX.log)

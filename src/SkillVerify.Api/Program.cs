@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
+using SkillVerify.Api.Credentials;
 using SkillVerify.Api.Deployment;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Hardening;
@@ -43,6 +44,8 @@ builder.AddQr();
 builder.AddPartners();
 // Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
 builder.AddFederation();
+// Electronic certificates (SD-JWT VC), their status list and did:web document (docs/credentials.md).
+builder.AddCredentials();
 // Per-address and per-partner request limits, shared through Redis when configured.
 builder.AddRateLimits();
 // JSON with source generation, problem details with stable codes, OpenAPI.
@@ -74,6 +77,7 @@ app.MapAdmin();
 app.MapSigningKeys();
 app.MapQr();
 app.MapPartners();
+app.MapCredentials();
 // One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
 app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference("/docs");

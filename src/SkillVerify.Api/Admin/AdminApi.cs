@@ -19,8 +19,8 @@ public sealed record RevocationRequest(string? Reason, string? EffectiveDate);
 /// <summary>POST …/status-events: a registry status change (registered, suspended 暂停, revoked 撤销, withdrawn 退出) from a date.</summary>
 public sealed record StatusEventRequest(string? Status, string? EffectiveDate, string? Reason);
 
-/// <summary>POST …/status-events/{seq}/correction: retract a status event recorded by mistake, with a reason (the history is append-only).</summary>
-public sealed record CorrectionRequest(string? Reason);
+/// <summary>POST …/status-events/corrections: a correction event that retracts status event <c>seq</c>, recorded by mistake, with a reason (the history is append-only).</summary>
+public sealed record CorrectionRequest(long? Seq, string? Reason);
 
 /// <summary>What the write changed, and whether every instance was told to drop its cached copy. <c>Seq</c>: the status event's sequence number.</summary>
 public sealed record AdminWriteResponse(string Code, string Status, string EffectiveDate, string? Reason, bool InvalidatedEverywhere, long? Seq = null);
@@ -62,7 +62,7 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        group.MapPost("/organizations/{organizationCode}/status-events/{seq:long}/correction", RetractStatusEvent)
+        group.MapPost("/organizations/{organizationCode}/status-events/corrections", RetractStatusEvent)
             .WithName("RetractOrganizationStatusEvent")
             .WithSummary("Retract a status event recorded by mistake (a correction event naming it, with a reason; nothing is deleted). Admin key required.")
             .Accepts<CorrectionRequest>("application/json")
@@ -166,7 +166,7 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> RetractStatusEvent(
-        string organizationCode, long seq, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+        string organizationCode, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         var (code, error) = CodeParser.ParseOrganizationCode(organizationCode);
@@ -179,7 +179,12 @@ public static class AdminApi
         {
             return problem;
         }
-        if (ValidateReason(request!.Reason, required: true) is { } reasonProblem)
+        if (request!.Seq is not (> 0 and var seq))
+        {
+            return Problems.BadRequest("request.seq_required", "请填写要撤回的状态记录序号（seq，见机构状态历史）。",
+                "Give the number (seq) of the status event to retract, as listed in the organization's status history.");
+        }
+        if (ValidateReason(request.Reason, required: true) is { } reasonProblem)
         {
             return reasonProblem;
         }

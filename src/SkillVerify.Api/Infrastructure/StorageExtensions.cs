@@ -4,6 +4,7 @@ using SkillVerify.Data;
 using SkillVerify.Data.Demo;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
+using SkillVerify.Domain.Reference;
 
 namespace SkillVerify.Api.Infrastructure;
 
@@ -31,7 +32,7 @@ public static class StorageExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
         services.AddOptions<CodeRuleOptions>().BindConfiguration(CodeRuleOptions.Section)
-            .Validate(o => o.FirstYear is >= 1990 and <= 2100 && (o.NewLevelsFirstDate is null || o.FirstYear <= o.NewLevelsFirstDate.Value.Year),
+            .Validate(o => o.FirstYear is >= 1990 and <= 2100 && o.FirstYear <= (o.NewLevelsFirstDate ?? ReferenceData.GetLevel('X').SinceDate!.Value).Year,
                 "Codes:FirstYear (Codes__FirstYear) must be a year from 1990 to 2100 and not after Codes:NewLevelsFirstDate.")
             .ValidateOnStart();
 

@@ -39,8 +39,12 @@ public static class VerificationApi
         return group;
     }
 
-    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, CodeDecoder decoder)
+    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder)
     {
+        if (PathEncodingError(context) is { } encoding)
+        {
+            return Problems.InvalidCode(encoding);
+        }
         var decoded = decoder.Decode(code);
         if (decoded.Parse.Error is { } error)
         {
@@ -79,6 +83,55 @@ public static class VerificationApi
             context.Response.Headers.CacheControl = "no-store";
         }
         return new JsonAnswer<VerificationResponse>(response, local.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
+    }
+
+    /// <summary>
+    /// A path whose percent-escapes are not UTF-8 (%C0, a lone %E2%80): the router leaves such escapes as they
+    /// are, so the code would read as a literal '%'. Names the escape as sent and its position in the last segment.
+    /// </summary>
+    internal static CodeError? PathEncodingError(HttpContext context)
+    {
+        // The raw target when the server keeps it (Kestrel); the path otherwise, where such escapes also stay as sent.
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } target ? target : context.Request.Path.Value ?? "";
+        var end = raw.IndexOfAny(['?', '#']);
+        var path = end < 0 ? raw : raw[..end];
+        var segment = path[(path.LastIndexOf('/') + 1)..];
+        if (!segment.Contains('%'))
+        {
+            return null;
+        }
+        var bytes = new List<byte>(segment.Length);
+        var starts = new List<int>(segment.Length); // the index in the segment each byte came from
+        for (var i = 0; i < segment.Length; i++)
+        {
+            starts.Add(i);
+            if (segment[i] == '%' && i + 2 < segment.Length && Uri.IsHexDigit(segment[i + 1]) && Uri.IsHexDigit(segment[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(segment.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add((byte)segment[i]);
+            }
+        }
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        var offset = 0;
+        var position = 0;
+        while (offset < span.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(span[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                var at = starts[offset];
+                var escape = segment.Substring(at, Math.Min(3, segment.Length - at));
+                return new CodeError("code.invalid_encoding", position + 1,
+                    $"第{position + 1}个字符处的“{escape}”不是有效的 UTF-8 文字编码（链接可能被截断或转码错误）。",
+                    $"Character {position + 1} is sent as '{escape}', which is not valid UTF-8 text (the link may have been cut or re-encoded).");
+            }
+            offset += consumed;
+            position++;
+        }
+        return null;
     }
 
     /// <summary>A malformed request (no code, an overlong field) is a 400.</summary>

@@ -131,7 +131,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         // The English switch is a plain link that keeps the token.
         await page.Locator("header a").ClickAsync();
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
-        await AssertStateAsync(page, "VALID", "VALID");
+        await AssertStateAsync(page, "VALID", "Valid");
         Assert.StartsWith(expected.Level.NameEn, await FieldAsync(page, "level"));
         Assert.Equal(expected.HolderNameMasked, await FieldAsync(page, "holder"));
         await AssertFitsThePhoneAsync(page);
@@ -161,7 +161,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         var page = await phone.NewPageAsync();
         await page.GotoAsync(await PrintedLinkAsync(OutOfScopeCode) + "&lang=en");
 
-        await AssertStateAsync(page, "INVALID", "INVALID");
+        await AssertStateAsync(page, "INVALID", "Invalid");
         Assert.Contains("scope", await page.Locator("#reason").InnerTextAsync());
         Assert.Equal(expected.HolderNameMasked, await FieldAsync(page, "holder"));
         Assert.StartsWith(expected.Level.NameEn, await FieldAsync(page, "level"));
@@ -188,10 +188,11 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "wrong-token-form-zh");
 
-        // A wrong name: INVALID, and still nothing about the record.
+        // A wrong name: not found (amber, "check what you typed", never 无效), nothing about the record, and the form kept filled for a retry.
         await page.Locator("#name").FillAsync("李四");
         await page.Locator("button[type=submit]").ClickAsync();
-        await AssertStateAsync(page, "INVALID", "无效");
+        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书，请核对编号和姓名");
+        Assert.Equal("李四", await page.Locator("#name").InputValueAsync());
         Assert.DoesNotContain("?", page.Url.Replace(phone.Server.BaseAddress.ToString(), ""));
         Assert.Equal(0, await page.Locator("dd[data-field=holder]").CountAsync());
         Assert.DoesNotContain("李四", await page.Locator("body").InnerTextAsync());
@@ -220,7 +221,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
 
         await page.Locator("#name").FillAsync("张伟");
         await page.Locator("button[type=submit]").ClickAsync();
-        await AssertStateAsync(page, "INVALID", "INVALID");
+        await AssertStateAsync(page, "INVALID", "Invalid");
         Assert.Contains("revoked", await page.Locator("#reason").InnerTextAsync());
         await ShotAsync(page, "missing-token-revoked-en");
     }
@@ -232,7 +233,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await page.GotoAsync(new Uri(phone.Server.BaseAddress, "/v/%3Cimg%20src%3Dx%3E%3Cb%3Ehi?t=%22%3E%3Cb%3E").ToString());
         Assert.Equal(0, await page.Locator("img").CountAsync());
         Assert.Equal(0, await page.Locator("main b").CountAsync());
-        await AssertStateAsync(page, "INVALID", "无效");
+        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书");
         Assert.Contains("<img src=x><b>hi", await FieldAsync(page, "code"));
     }
 

@@ -16,7 +16,8 @@ public sealed class TSqlTests
         [.. AllStatements().Select(s => s.Name)];
 
     private static IEnumerable<(string Name, string Sql)> AllStatements() =>
-        StoreSql.All(Dialect).Concat(SqlServerDialect.BulkStatements()).Concat(SkillVerify.Data.Partners.PartnerKeyStore.Statements.Select(s => ("PartnerKeys." + s.Name, s.Sql)));
+        StoreSql.All(Dialect).Concat(SqlServerDialect.BulkStatements()).Concat(SkillVerify.Data.Partners.PartnerKeyStore.Statements.Select(s => ("PartnerKeys." + s.Name, s.Sql)))
+            .Concat(SkillVerify.Api.Credentials.CredentialStatusStore.Statements.Select(s => ("CredentialStatus." + s.Name, s.Sql)));
 
     [Theory]
     [MemberData(nameof(StatementNames))]
