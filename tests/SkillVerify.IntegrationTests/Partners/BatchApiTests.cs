@@ -108,7 +108,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         var results = body.GetProperty("items").EnumerateArray().ToList();
 
         Assert.Equal("VALID", results[0].GetProperty("result").Str("outcome"));
-        Assert.Equal("4403**********4216", results[0].GetProperty("result").GetProperty("certificate").Str("idNumberMasked"));
+        Assert.Equal("4403**********4212", results[0].GetProperty("result").GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("NOT_FOUND", results[1].GetProperty("result").Str("outcome"));
     }
 

@@ -172,7 +172,7 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("VALID", body.Str("outcome"));
-        Assert.Equal("4403**********4216", body.GetProperty("certificate").Str("idNumberMasked"));
+        Assert.Equal("4403**********4212", body.GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 
