@@ -3,9 +3,20 @@
 # filesystem. Configured entirely by environment (see README "Deployment"):
 #   docker build -t skillverify .
 #   docker run --read-only --tmpfs /tmp -v skillverify-data:/data -p 8080:8080 skillverify
+#   docker run --rm --entrypoint skillverify -e Database__Provider=postgres -e ConnectionStrings__SkillVerify=... skillverify migrate
+#                                   (the operator CLI is in the image as `skillverify`)
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
+# Restore in its own layer: it is rebuilt only when a project file or the package versions change, not on every
+# source edit (a COPY . . before the restore made every build download every package again).
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/SkillVerify.Domain/SkillVerify.Domain.csproj src/SkillVerify.Domain/
+COPY src/SkillVerify.Data/SkillVerify.Data.csproj src/SkillVerify.Data/
+COPY src/SkillVerify.Api/SkillVerify.Api.csproj src/SkillVerify.Api/
+COPY src/SkillVerify.Cli/SkillVerify.Cli.csproj src/SkillVerify.Cli/
+RUN dotnet restore src/SkillVerify.Api/SkillVerify.Api.csproj && dotnet restore src/SkillVerify.Cli/SkillVerify.Cli.csproj
 COPY . .
+# The API into /app, the CLI into /app/cli (scripts/publish.sh, which the test command also runs).
 RUN bash scripts/publish.sh /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
@@ -13,6 +24,8 @@ WORKDIR /app
 COPY --from=build /app .
 # The embedded default keeps its SQLite file and demo-only hash key under /data (the one writable place);
 # production sets Database__Provider, ConnectionStrings__SkillVerify and its secrets instead.
+# Demo mode is not set here: it stays off unless the operator turns it on (the embedded default's demo
+# dataset aside, nothing in the image enables it).
 # DOTNET_EnableDiagnostics=0: no diagnostic IPC socket or perf map files, so nothing is written outside /data
 # and /tmp (TMPDIR; mount a tmpfs there with --read-only). Logs are JSON lines on stdout.
 ENV ASPNETCORE_URLS=http://+:8080 \
@@ -22,7 +35,10 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_EnableDiagnostics=0 \
     DOTNET_NOLOGO=1 \
     TMPDIR=/tmp
-RUN mkdir -p /data && chown "$APP_UID" /data
+# `skillverify …` on the PATH: the operator tool (migrate, import, template, keys) with the same settings as the API.
+RUN mkdir -p /data && chown "$APP_UID" /data \
+    && printf '#!/bin/sh\nexec dotnet /app/cli/skillverify.dll "$@"\n' > /usr/local/bin/skillverify \
+    && chmod 755 /usr/local/bin/skillverify
 VOLUME /data
 USER $APP_UID
 EXPOSE 8080

@@ -88,8 +88,8 @@ try
 {
     // Every ValidateOnStart check, now, so a wrong setting is reported before the host logs anything.
     app.Services.GetService<IStartupValidator>()?.Validate();
-    await app.InitializeStorageAsync();
-    await app.InitializePartnersAsync();
+    // Schema, key check, demo data, partner keys; with the database down the service starts not-ready and retries.
+    await app.InitializeStorageAsync(app.InitializePartnersAsync);
     await app.RunAsync();
 }
 catch (OptionsValidationException ex)

@@ -24,8 +24,12 @@ public sealed class DapperStore : ISkillVerifyStore
 
     public SqlDialect Dialect => dialect;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    public async Task MigrateAsync(CancellationToken cancellationToken = default) => await ApplyMigrationsAsync(cancellationToken);
+
+    /// <summary>Applies the schema scripts not yet applied, in name order; returns the names of those it applied.</summary>
+    public async Task<IReadOnlyList<string>> ApplyMigrationsAsync(CancellationToken cancellationToken = default)
     {
+        var done = new List<string>();
         await using var connection = await OpenAsync(cancellationToken);
         if (dialect is SqliteDialect)
         {
@@ -49,7 +53,9 @@ public sealed class DapperStore : ISkillVerifyStore
                 StoreSql.RecordMigration,
                 new { name, at = time.GetUtcNow().ToString("O") }, transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
+            done.Add(name);
         }
+        return done;
     }
 
     public async Task<bool> CanConnectAsync(CancellationToken cancellationToken = default)

@@ -42,10 +42,17 @@ public static class ApiExtensions
     }
 }
 
-public sealed class DatabaseHealthCheck(ISkillVerifyStore store) : IHealthCheck
+public sealed class DatabaseHealthCheck(ISkillVerifyStore store, StorageReadiness readiness) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await store.CanConnectAsync(cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!readiness.IsReady)
+        {
+            // Started with the database down (or not yet initialized): not ready until the background retry succeeds.
+            return HealthCheckResult.Unhealthy(readiness.Problem);
+        }
+        return await store.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy($"{store.Provider} reachable")
             : HealthCheckResult.Unhealthy($"{store.Provider} unreachable");
+    }
 }

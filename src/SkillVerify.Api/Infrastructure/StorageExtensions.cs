@@ -60,24 +60,104 @@ public static class StorageExtensions
         services.AddSingleton<ISkillVerifyStore>(sp => new DapperStore(
             sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds));
         services.AddSingleton(sp => new HolderHasher(LoadHashKey(sp.GetRequiredService<IOptions<PrivacyOptions>>().Value, sp.GetRequiredService<StorageLayout>())));
+        services.AddSingleton<StorageReadiness>();
         services.AddSingleton(sp => new CodeDecoder(sp.GetRequiredService<IOptions<CodeRuleOptions>>().Value.ToSettings(), sp.GetRequiredService<TimeProvider>()));
         return builder;
     }
 
-    /// <summary>Applies the schema and, on the embedded default, the demo dataset. Runs before the first request.</summary>
-    public static async Task InitializeStorageAsync(this WebApplication app)
+    /// <summary>
+    /// Applies the schema, checks the holder hash key against the database's fingerprint and, on the embedded default,
+    /// seeds the demo dataset; then runs <paramref name="afterStorage"/> (what else needs the database at start). Tried
+    /// once before the first request; when the database cannot be reached the service starts anyway, answers 503 on
+    /// /health/ready, says so in the log and retries in the background until it can. A different hash key stops the
+    /// service with a sentence saying what to do.
+    /// </summary>
+    public static async Task InitializeStorageAsync(this WebApplication app, Func<Task>? afterStorage = null)
+    {
+        // Resolved now so a missing or malformed key stops the start, not the first request.
+        app.Services.GetRequiredService<HolderHasher>();
+        app.Services.GetRequiredService<CodeDecoder>();
+        var readiness = app.Services.GetRequiredService<StorageReadiness>();
+        try
+        {
+            if (await TryInitializeAsync(app, afterStorage, readiness, CancellationToken.None))
+            {
+                return;
+            }
+        }
+        catch (HashKeyMismatchException e)
+        {
+            // Before the host runs: stop the start like any wrong setting (Program.cs prints it, exit code 2).
+            throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions), [e.Message]);
+        }
+        var stopping = app.Lifetime.ApplicationStopping;
+        _ = Task.Run(async () =>
+        {
+            var delay = TimeSpan.FromSeconds(1);
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(delay, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                try
+                {
+                    if (await TryInitializeAsync(app, afterStorage, readiness, stopping))
+                    {
+                        app.Logger.LogInformation("The database is reachable again: storage initialized, /health/ready answers 200.");
+                        return;
+                    }
+                }
+                catch (HashKeyMismatchException e)
+                {
+                    // Serving with another key would answer NOT_FOUND for every stored holder: refuse to serve at all.
+                    app.Logger.LogCritical("SkillVerify cannot serve this database: {Reason}", e.Message);
+                    Console.Error.WriteLine("SkillVerify cannot start: " + e.Message);
+                    readiness.MarkFailed(e.Message);
+                    Environment.ExitCode = 2;
+                    app.Lifetime.StopApplication();
+                    return;
+                }
+                delay = TimeSpan.FromSeconds(Math.Min(15, delay.TotalSeconds * 2));
+            }
+        });
+    }
+
+    private static async Task<bool> TryInitializeAsync(WebApplication app, Func<Task>? afterStorage, StorageReadiness readiness, CancellationToken cancellationToken)
     {
         var layout = app.Services.GetRequiredService<StorageLayout>();
         var store = app.Services.GetRequiredService<ISkillVerifyStore>();
-        // Resolved now so a missing or malformed key stops the start, not the first request.
         var hasher = app.Services.GetRequiredService<HolderHasher>();
-        app.Services.GetRequiredService<CodeDecoder>();
-        await store.MigrateAsync();
-        if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, hasher, app.Services.GetRequiredService<TimeProvider>()))
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        try
         {
-            app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
+            await store.MigrateAsync(cancellationToken);
+            await HashKeyFingerprint.CheckOrRecordAsync(app.Services.GetRequiredService<SqlDialect>(), hasher, time, cancellationToken);
+            if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, hasher, time))
+            {
+                app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
+            }
+            if (afterStorage is not null)
+            {
+                await afterStorage();
+            }
+            app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
+            readiness.MarkReady();
+            return true;
         }
-        app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
+        catch (Exception e) when (e is System.Data.Common.DbException or System.Net.Sockets.SocketException or TimeoutException or IOException
+            || e.InnerException is System.Net.Sockets.SocketException or TimeoutException)
+        {
+            var sentence = $"The database ({layout.Provider}) cannot be reached ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); "
+                + "the service is up but not ready (/health/ready answers 503) and retries until the database answers.";
+            readiness.MarkWaiting(sentence);
+            app.Logger.LogWarning("{Sentence}", sentence);
+            return false;
+        }
     }
 
     private static byte[] LoadHashKey(PrivacyOptions options, StorageLayout layout)
@@ -122,4 +202,20 @@ public sealed class CodeRuleOptions
     public DateOnly? NewLevelsFirstDate { get; set; }
 
     public CodeRuleSettings ToSettings() => new(FirstYear, NewLevelsFirstDate);
+}
+
+/// <summary>Whether the storage has been initialized (schema, key check, demo data): what /health/ready reports besides reachability.</summary>
+public sealed class StorageReadiness
+{
+    private volatile string? problem = "storage not initialized yet";
+
+    public bool IsReady => problem is null;
+
+    public string? Problem => problem;
+
+    public void MarkReady() => problem = null;
+
+    public void MarkWaiting(string sentence) => problem = sentence;
+
+    public void MarkFailed(string sentence) => problem = sentence;
 }

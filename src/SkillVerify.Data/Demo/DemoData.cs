@@ -85,7 +85,7 @@ public static class DemoData
 
     public static IEnumerable<CertificateSource> Certificates(IReadOnlyList<OrganizationRecord> organizations)
     {
-        yield return Cert("Y000044030006233000123", new(2023, 6, 15), "6-31-01-03", "电工", "王小明", "440305199203154216", "考核");
+        yield return Cert("Y000044030006233000123", new(2023, 6, 15), "6-31-01-03", "电工", "王小明", "440305199203154212", "考核");
         yield return Cert("Y001111000001241000001", new(2024, 4, 2), "6-18-02-04", "焊工", "李建国", null, "以赛代评", workType: "电焊工");
         yield return Cert("Y00111100000124T000002", new(2024, 9, 1), "6-18-02-04", "焊工", "周卫东", null, "评聘", workType: "电焊工",
             termFrom: new(2024, 9, 1), termTo: new(2028, 8, 31));

@@ -9,11 +9,18 @@ using Dapper;
 
 namespace SkillVerify.Data.Import;
 
-public sealed record ImportOptions(string File, string RejectsFile, ImportFormat Format, int BatchSize = 10_000);
+/// <summary>What to import and how: the file, where rejected rows go, the format, rows per transaction, the text encoding (null: detect) and the sheet (null: the first).</summary>
+public sealed record ImportOptions(string File, string RejectsFile, ImportFormat Format, int BatchSize = 10_000, Encoding? Encoding = null, string? Sheet = null);
 
 /// <summary>Running totals, reported after every committed batch and at the end.</summary>
 public sealed record ImportProgress(long BytesRead, long BytesTotal, long Read, long Inserted, long Updated, long Unchanged, long Rejected, long Batches, TimeSpan Elapsed, TimeSpan WriteTime)
 {
+    /// <summary>How the file was read (UTF-8 CSV, GB18030 CSV, an XLSX sheet…).</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Rows accepted (inserted, updated or unchanged).</summary>
+    public long Accepted => Read - Rejected;
+
     public double RowsPerSecond => Elapsed.TotalSeconds > 0 ? Read / Elapsed.TotalSeconds : 0;
 }
 
@@ -32,16 +39,32 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
         await dialect.PrepareForImportAsync(connection, cancellationToken);
+        if (hasher is not null && kind is CertificatesKind)
+        {
+            // Names hashed with another key would never match what callers type: refuse before writing anything.
+            await HashKeyFingerprint.CheckOrRecordAsync(connection, hasher, time, cancellationToken);
+        }
         var known = kind.NeedsOrganizations
             ? (await connection.QueryAsync<string>(new CommandDefinition("SELECT code FROM organizations", cancellationToken: cancellationToken)))
                 .ToHashSet(StringComparer.Ordinal)
             : [];
-        var context = new ImportContext(known, time.GetUtcNow(), hasher);
+        Dictionary<string, RegistrationWindow>? windows = null;
+        if (kind.NeedsRegistrationWindows)
+        {
+            windows = new Dictionary<string, RegistrationWindow>(StringComparer.Ordinal);
+            foreach (var w in await connection.QueryAsync<WindowRow>(new CommandDefinition(
+                "SELECT code, registered_from, registered_to FROM organizations", cancellationToken: cancellationToken)))
+            {
+                windows[w.Code] = new RegistrationWindow(w.RegisteredFrom, w.RegisteredTo);
+            }
+        }
+        var context = new ImportContext(known, time.GetUtcNow(), hasher, windows);
 
-        using var reader = new RecordReader(options.File, options.Format, kind.Columns);
+        using var reader = RecordSources.Open(options.File, options.Format, kind.ColumnSpecs, options.Encoding, options.Sheet);
         reader.ReadHeader();
-        await using var rejects = new StreamWriter(options.RejectsFile, false, new UTF8Encoding(false));
-        await rejects.WriteLineAsync("line,reason,detail,key");
+        await using var rejects = new StreamWriter(options.RejectsFile, false, new UTF8Encoding(true));
+        // One line per error (a row may have several): where, what was there (masked when personal), why, in both languages.
+        await rejects.WriteLineAsync("line,column,value,code,reason_zh,reason_en");
 
         // Rows travel to the writer in small chunks, each batch (one transaction) being a run of chunks: a row lives
         // for milliseconds instead of waiting in a whole batch, so it dies young and the garbage collector no longer
@@ -58,6 +81,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                 // First occurrence wins: a later line with the same key and other data is rejected, an identical one skipped.
                 var seen = new Dictionary<string, (ulong Fingerprint, long Line)>(StringComparer.Ordinal);
                 var chunk = new List<object?[]>(chunkRows);
+                var errors = new RowErrors();
                 var inBatch = 0;
                 var sized = false;
                 while (reader.TryRead(out var record))
@@ -66,26 +90,30 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                     Interlocked.Increment(ref read);
                     if (record.Fields is null)
                     {
-                        Reject(record.Line, record.ErrorCode!, record.Error!, null);
+                        RejectLine(record.Line, -1, null, record.ErrorCode!, record.ErrorZh ?? record.Error!, record.Error!);
+                        Interlocked.Increment(ref rejected);
                         continue;
                     }
-                    object?[] row;
-                    string key;
-                    try
+                    errors.Clear();
+                    var (converted, convertedKey) = kind.Convert(record.Fields, context, errors);
+                    if (converted is null || convertedKey is null)
                     {
-                        (row, key) = kind.Convert(record.Fields, context);
-                    }
-                    catch (RejectException e)
-                    {
-                        Reject(record.Line, e.Code, e.Message, record.Fields[0]);
+                        foreach (var e in errors.Items)
+                        {
+                            RejectLine(record.Line, e.Column, e.Column >= 0 ? record.Fields[e.Column] : null, e.Code, e.MessageZh, e.MessageEn);
+                        }
+                        Interlocked.Increment(ref rejected);
                         continue;
                     }
+                    var (row, key) = (converted, convertedKey);
                     var fingerprint = Fingerprint(row, touched);
                     if (seen.TryGetValue(key, out var first))
                     {
                         if (first.Fingerprint != fingerprint)
                         {
-                            Reject(record.Line, "duplicate.conflict", $"key {key} is already on line {first.Line} with different data", key);
+                            RejectLine(record.Line, 0, key, "duplicate.conflict", $"同一键 {key} 已在第 {first.Line} 行出现，且数据不同（以先出现的为准）。",
+                                $"key {key} is already on line {first.Line} with different data (the first one is kept).");
+                            Interlocked.Increment(ref rejected);
                         }
                         else
                         {
@@ -163,22 +191,39 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         await producer;
-        var final = Snapshot(reader.Length);
+        var final = Snapshot(reader.Length) with { Source = reader.Description };
         progress?.Report(final);
         return final;
 
-        void Reject(long line, string code, string detail, string? key)
+        // Only the reader thread writes here.
+        void RejectLine(long line, int column, string? value, string code, string zh, string en)
         {
-            Interlocked.Increment(ref rejected);
-            lock (rejects)
-            {
-                rejects.WriteLine($"{line},{code},{RecordReader.CsvField(detail)},{RecordReader.CsvField(key)}");
-            }
+            var name = column >= 0 ? kind.ColumnSpecs[column].Name : "";
+            var shown = value is null ? "" : column >= 0 && kind.ColumnSpecs[column].Personal ? Mask(column, value) : Clip(value);
+            rejects.WriteLine($"{line},{name},{RecordReader.CsvField(shown)},{code},{RecordReader.CsvField(zh)},{RecordReader.CsvField(en)}");
         }
+
+        string Mask(int column, string value) => column == CertificatesKind.HolderNameColumn
+            ? Domain.Privacy.HolderNormalization.MaskName(value)
+            : Domain.Privacy.HolderNormalization.MaskIdNumber(value);
+
+        static string Clip(string value) => value.Length <= 120 ? value : value[..120] + "…";
     }
 
     /// <summary>Rows per chunk handed from the reader to the writer, and how many chunks the reader may run ahead.</summary>
     private const int ChunkRows = 512, ChunksAhead = 16;
+
+    /// <summary>Exit code of an import run (docs/data-format.md): 0 every row imported, 1 some rows rejected, 2 nothing imported.</summary>
+    public static int ExitCode(ImportProgress result) => result.Rejected == 0 && result.Read > 0 ? 0 : result.Accepted > 0 ? 1 : 2;
+
+    private sealed class WindowRow
+    {
+        public string Code { get; set; } = "";
+
+        public DateOnly RegisteredFrom { get; set; }
+
+        public DateOnly? RegisteredTo { get; set; }
+    }
 
     private sealed record Chunk(List<object?[]> Rows, bool EndsBatch, long Bytes);
 

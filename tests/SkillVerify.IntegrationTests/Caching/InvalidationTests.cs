@@ -144,7 +144,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         var file = Path.Combine(folder, "revocation.csv");
         await File.WriteAllTextAsync(file,
             "code,issue_date,occupation_code,occupation_name,work_type,holder_name,id_number,obtained_by,status,revoked_on,revocation_reason,term_from,term_to,review_state\n"
-            + $"{ValidCode},2023-06-15,6-31-01-03,电工,,{ValidName},440305199203154216,考核,revoked,{Today},发证机构申请撤销,,,not_required\n");
+            + $"{ValidCode},2023-06-15,6-31-01-03,电工,,{ValidName},440305199203154212,考核,revoked,{Today},发证机构申请撤销,,,not_required\n");
 
         // The real tool, as an operator runs it, with the API's database, hash key, Redis and key prefix.
         var (exitCode, printed) = await Tool.RunAsync(Tool.Cli, new Dictionary<string, string>

@@ -13,7 +13,7 @@ namespace SkillVerify.IntegrationTests.Import;
 /// The bulk import, written once and run over SQLite and PostgreSQL: bad rows are rejected with their
 /// line and reason while good rows load, an import is an idempotent upsert, and a killed import resumes.
 /// </summary>
-public abstract class ImportTests<TProvider> : IAsyncLifetime where TProvider : IStoreProvider, new()
+public abstract partial class ImportTests<TProvider> : IAsyncLifetime where TProvider : IStoreProvider, new()
 {
     private static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
     private readonly TProvider provider = new();
@@ -77,8 +77,9 @@ public abstract class ImportTests<TProvider> : IAsyncLifetime where TProvider : 
         var result = await ImportAsync(dialect, new CertificatesKind(), path);
 
         Assert.Equal((57L, 50L, 6L), (result.Read, result.Inserted, result.Rejected));
+        // line,column,value,code,reason_zh,reason_en: one line per error, here one error per row.
         var rejects = System.IO.File.ReadAllLines(path + ".rejects.csv").Skip(1)
-            .Select(l => RecordReader.SplitCsv(l, out _)!).ToDictionary(f => int.Parse(f[0]!), f => f[1]!);
+            .Select(l => RecordReader.SplitCsv(l, out _)!).ToDictionary(f => int.Parse(f[0]!), f => f[3]!);
         Assert.Equal(expected, rejects);
         var stored = await TableDump.ReadAsync(dialect, Tables.Certificates);
         Assert.Equal(50, stored.Count);

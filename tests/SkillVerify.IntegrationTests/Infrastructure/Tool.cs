@@ -9,9 +9,13 @@ public static class Tool
     public const string Cli = "skillverify.dll";
 
     /// <summary>Runs <paramref name="program"/> to its end (bounded) and returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunInAsync(program, environment, AppContext.BaseDirectory, arguments);
+
+    /// <summary><see cref="RunAsync"/> in another working directory (the CLI's embedded default lives under the current directory).</summary>
+    public static async Task<(int ExitCode, string Output)> RunInAsync(string program, IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(program, environment, AppContext.BaseDirectory, arguments))!;
+        using var process = Process.Start(StartInfo(program, environment, workingDirectory, arguments))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));

@@ -14,7 +14,7 @@ public partial class ObservabilityTests
 {
     private const string Code = "Y000044030006233000123";
     private const string Holder = "王小明";
-    private const string IdNumber = "440305199203154216";
+    private const string IdNumber = "440305199203154212";
 
     [Fact]
     public async Task MetricsCountVerificationsByOutcomeAndChannel()

@@ -83,7 +83,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         [
             new { code = "Y000044030006233000123", holderName = "王小明" },
             new { code = "S000032010101224000456", holderName = "张伟" },
-            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" },
+            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" },
         ];
 
         var (_, body) = await PostAsync(key, new { items });
@@ -101,7 +101,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         var key = (await factory.CreatePartnerKeyAsync(idMatching: true)).Plaintext;
         object[] items =
         [
-            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" },
+            new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" },
             new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154217" },
         ];
 
@@ -109,7 +109,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         var results = body.GetProperty("items").EnumerateArray().ToList();
 
         Assert.Equal("VALID", results[0].GetProperty("result").Str("outcome"));
-        Assert.Equal("4403**********4216", results[0].GetProperty("result").GetProperty("certificate").Str("idNumberMasked"));
+        Assert.Equal("4403**********4212", results[0].GetProperty("result").GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("NOT_FOUND", results[1].GetProperty("result").Str("outcome"));
     }
 

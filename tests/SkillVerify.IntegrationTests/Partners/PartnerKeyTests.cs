@@ -156,7 +156,7 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
         var created = await factory.CreatePartnerKeyAsync(idMatching: false);
 
         var response = await factory.CreateClient().WithKey(created.Plaintext)
-            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" });
 
         await AssertProblemAsync(response, HttpStatusCode.Forbidden, "auth.id_matching_not_allowed");
     }
@@ -167,12 +167,12 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
         var created = await factory.CreatePartnerKeyAsync(provinces: "44", idMatching: true);
 
         var response = await factory.CreateClient().WithKey(created.Plaintext)
-            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+            .PostJsonAsync(Single, new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" });
         var body = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("VALID", body.Str("outcome"));
-        Assert.Equal("4403**********4216", body.GetProperty("certificate").Str("idNumberMasked"));
+        Assert.Equal("4403**********4212", body.GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 

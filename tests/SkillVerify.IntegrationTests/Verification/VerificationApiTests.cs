@@ -237,10 +237,10 @@ public class VerificationApiTests(SkillVerifyFactory factory) : IClassFixture<Sk
     [Fact]
     public async Task ARealIdNumberMatchShowsTheMaskedIdNumber()
     {
-        var (_, body) = await VerifyAsync(new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+        var (_, body) = await VerifyAsync(new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154212" });
 
         Assert.Equal("VALID", body.Str("outcome"));
-        Assert.Equal("4403**********4216", body.GetProperty("certificate").Str("idNumberMasked"));
+        Assert.Equal("4403**********4212", body.GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("holder.match_name_id", body.Check("holder").Str("code"));
     }
 }
