@@ -53,7 +53,8 @@ public static class CredentialsApi
         app.MapGet("/api/v1/certificates/{code}/credential", DownloadAsync)
             .WithTags("Electronic credentials")
             .WithName("DownloadCredential")
-            .WithSummary("The certificate as an SD-JWT VC (application/dc+sd-jwt), for the holder (the QR token t) or an issuing body (X-Api-Key).")
+            .WithSummary("下载电子证书（SD-JWT VC） · Download the certificate as an SD-JWT VC")
+            .WithDescription("持证人凭证书二维码中的令牌 t、或发证机构凭 X-Api-Key 下载 application/dc+sd-jwt 文件；姓名（脱敏）和身份证件号码（脱敏）可选择披露。\n\nThe holder (with the QR token t) or an issuing body (with X-Api-Key) downloads the certificate as an application/dc+sd-jwt file; the masked name and masked ID number are selectively disclosable.")
             .Produces(StatusCodes.Status200OK, contentType: FileMediaType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -61,19 +62,22 @@ public static class CredentialsApi
             .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/status-lists/1", StatusListAsync)
             .WithName("GetCredentialStatusList")
-            .WithSummary("This instance's signed status list (IETF Token Status List, 1 bit, statuslist+jwt); cacheable for its ttl.")
+            .WithSummary("电子证书状态列表 · The credentials' status list")
+            .WithDescription("本实例签名的状态列表（IETF Token Status List，1 位，statuslist+jwt），可在 ttl 内缓存、离线核对。\n\nThis instance's signed status list (IETF Token Status List, 1 bit, statuslist+jwt); cacheable for its ttl, so a verifier can check offline.")
             .Produces(StatusCodes.Status200OK, contentType: StatusList.MediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/verifications", VerifyAsync)
             .WithName("VerifyCredential")
-            .WithSummary("Verify a presented SD-JWT VC: signature, disclosures, expiry and status; answers with what was disclosed and nothing more.")
+            .WithSummary("核验出示的电子证书 · Verify a presented credential")
+            .WithDescription("核对签名、披露项、有效期和状态，只显示出示时披露的内容。\n\nChecks signature, disclosures, expiry and status, and shows what was disclosed and nothing more.")
             .Accepts<CredentialVerificationRequest>("application/json")
             .Produces<CredentialVerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         app.MapGet("/.well-known/did.json", DidDocument)
             .WithTags("Electronic credentials")
             .WithName("GetDidDocument")
-            .WithSummary("The did:web document of this service: the same public keys as /.well-known/jwks.json.");
+            .WithSummary("本服务的 did:web 文档 · The service's did:web document")
+            .WithDescription("与 /.well-known/jwks.json 相同的公钥，供采用 DID 的核验方使用。\n\nThe same public keys as /.well-known/jwks.json, for verifiers that expect a DID.");
         app.MapCredentialPages();
         return app;
     }

@@ -27,6 +27,7 @@ public static class ProblemCatalog
         new("code.year", 400, "第14–15位（发证年份）应为数字。", "Positions 14–15 (issue year) must be digits."),
         new("code.level", 400, "第16位（等级代码）应为 X、5、4、3、2、1、T、S 之一。", "Position 16 (level) must be one of X, 5, 4, 3, 2, 1, T, S."),
         new("code.serial", 400, "第17–22位（证书序号）应为数字。", "Positions 17–22 (serial) must be digits."),
+        new("code.invalid_encoding", 400, "网址中的编号不是有效的 UTF-8 文字编码（链接可能被截断或转码错误）。", "The code in the URL is not valid UTF-8 text (the link may have been cut or re-encoded)."),
         new("legacy.digit", 400, "旧版职业资格证书编号只含数字。", "An old qualification certificate number holds digits only."),
         new("legacy.agency_type", 400, "旧版编号中的鉴定机构类型应为0–4。", "The agency type of an old qualification number must be 0–4."),
         new("legacy.level", 400, "旧版编号中的等级应为1–5。", "The level of an old qualification number must be 1–5."),
@@ -70,6 +71,15 @@ public static class ProblemCatalog
         new("qr.legacy_code", 400, "二维码只为职业技能等级证书生成。", "QR codes are issued for skill-level certificates only."),
         new("qr.too_long", 400, "内容过长，无法按该纠错等级生成二维码。", "The content is too long for a QR code at this error correction level."),
         new("admin.legacy_code", 400, "只能撤销职业技能等级证书（22位编号）。", "Only skill-level certificates (22-character codes) can be revoked."),
+
+        // Electronic credentials (SD-JWT VC).
+        new("credential.legacy_code", 400, "电子证书只为职业技能等级证书签发。", "Electronic credentials are issued for skill-level certificates only."),
+        new("credential.required", 400, "请求中缺少电子证书（credential）。", "The request has no credential (credential)."),
+        new("credential.too_long", 400, "电子证书过长。", "The credential is too long."),
+        new("credential.required_claims", 400, "requiredClaims 只能列出可选择披露的项目。", "requiredClaims may list only selectively disclosable claims."),
+        new("credential.token_required", 403, "下载电子证书需要证书二维码中的令牌或发证机构的密钥。", "Downloading a credential needs the token from the certificate's QR code or an issuing body's key."),
+        new("credential.certificate_not_valid", 409, "证书当前不是有效状态，不能签发电子证书。", "The certificate is not valid now, so no credential is issued."),
+        new("credential.not_configured", 503, "本实例未配置签发电子证书所需的密钥。", "This instance has no key configured for credentials."),
 
         // Keys and scopes (X-Api-Key).
         new("auth.key_in_query", 400, "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header."),

@@ -13,7 +13,9 @@ public static class Vocabulary
 {
     private static readonly string[] Outcomes = ["VALID", "INVALID", "NOT_FOUND", "UNKNOWN"];
     private static readonly string[] CheckStatuses = ["pass", "fail", "not_applicable", "unknown"];
-    private static readonly string[] CheckNames = ["format", "issuer_level", "issue_year", "issuer_registry", "issuer_status", "issuer_scope", "record", "holder", "revocation", "appointment_term", "review"];
+    // The certificate checks (Verifier.CheckNames), then those of a presented electronic credential.
+    private static readonly string[] CheckNames = ["format", "issuer_level", "issue_year", "issuer_registry", "issuer_status", "issuer_scope", "record", "holder", "revocation", "appointment_term", "review",
+        "signing_key", "signature", "disclosures", "required_claims", "expiry", "issuer", "status"];
     private static readonly string[] Standings = ["current", "historical", "not_yet_in_force", "pending_review"];
     private static readonly string[] RegistryStatuses = ["registered", "suspended", "revoked", "withdrawn"];
     private static readonly string[] StatusesOnADay = [.. RegistryStatuses, "not_registered"];

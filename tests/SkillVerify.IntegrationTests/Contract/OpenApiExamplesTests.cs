@@ -17,7 +17,7 @@ namespace SkillVerify.IntegrationTests.Contract;
 public class OpenApiExamplesTests
 {
     /// <summary>Values that differ from one demo instance or one second to the next.</summary>
-    private static readonly HashSet<string> Volatile = ["registryUpdatedAt", "recordUpdatedAt", "updatedAt", "registrySnapshot", "fromCache", "traceId", "receipt", "x", "y", "kid"];
+    private static readonly HashSet<string> Volatile = ["registryUpdatedAt", "recordUpdatedAt", "updatedAt", "registrySnapshot", "fromCache", "traceId", "receipt", "x", "y", "kid", "id", "assertionMethod"];
 
     public static string ExamplesPath => Path.Combine(TestFolders.RepositoryRoot, "src", "SkillVerify.Api", "OpenApi", "examples.json");
 

@@ -51,5 +51,33 @@ namespace SkillVerify.Client.Models
         #pragma warning disable CS1591
         Review,
         #pragma warning restore CS1591
+        [EnumMember(Value = "signing_key")]
+        #pragma warning disable CS1591
+        Signing_key,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "signature")]
+        #pragma warning disable CS1591
+        Signature,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "disclosures")]
+        #pragma warning disable CS1591
+        Disclosures,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "required_claims")]
+        #pragma warning disable CS1591
+        Required_claims,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "expiry")]
+        #pragma warning disable CS1591
+        Expiry,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "issuer")]
+        #pragma warning disable CS1591
+        Issuer,
+        #pragma warning restore CS1591
+        [EnumMember(Value = "status")]
+        #pragma warning disable CS1591
+        Status,
+        #pragma warning restore CS1591
     }
 }

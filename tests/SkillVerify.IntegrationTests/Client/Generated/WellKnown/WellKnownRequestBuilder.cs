@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using SkillVerify.Client.WellKnown.DidJson;
 using SkillVerify.Client.WellKnown.JwksJson;
 using System.Collections.Generic;
 using System.IO;
@@ -15,6 +16,11 @@ namespace SkillVerify.Client.WellKnown
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WellKnownRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The didJson property</summary>
+        public global::SkillVerify.Client.WellKnown.DidJson.DidJsonRequestBuilder DidJson
+        {
+            get => new global::SkillVerify.Client.WellKnown.DidJson.DidJsonRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The jwksJson property</summary>
         public global::SkillVerify.Client.WellKnown.JwksJson.JwksJsonRequestBuilder JwksJson
         {

@@ -5,6 +5,7 @@ using Microsoft.Kiota.Abstractions;
 using SkillVerify.Client.Api.V1.Admin;
 using SkillVerify.Client.Api.V1.Certificates;
 using SkillVerify.Client.Api.V1.Codes;
+using SkillVerify.Client.Api.V1.Credentials;
 using SkillVerify.Client.Api.V1.Levels;
 using SkillVerify.Client.Api.V1.Organizations;
 using SkillVerify.Client.Api.V1.Scans;
@@ -35,6 +36,11 @@ namespace SkillVerify.Client.Api.V1
         public global::SkillVerify.Client.Api.V1.Codes.CodesRequestBuilder Codes
         {
             get => new global::SkillVerify.Client.Api.V1.Codes.CodesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The credentials property</summary>
+        public global::SkillVerify.Client.Api.V1.Credentials.CredentialsRequestBuilder Credentials
+        {
+            get => new global::SkillVerify.Client.Api.V1.Credentials.CredentialsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The levels property</summary>
         public global::SkillVerify.Client.Api.V1.Levels.LevelsRequestBuilder Levels

@@ -2,6 +2,7 @@
 #pragma warning disable CS0618
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
+using SkillVerify.Client.Api.V1.Certificates.Item.Credential;
 using SkillVerify.Client.Api.V1.Certificates.Item.QrPng;
 using SkillVerify.Client.Api.V1.Certificates.Item.QrSvg;
 using System.Collections.Generic;
@@ -16,6 +17,11 @@ namespace SkillVerify.Client.Api.V1.Certificates.Item
     [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
     public partial class WithCodeItemRequestBuilder : BaseRequestBuilder
     {
+        /// <summary>The credential property</summary>
+        public global::SkillVerify.Client.Api.V1.Certificates.Item.Credential.CredentialRequestBuilder Credential
+        {
+            get => new global::SkillVerify.Client.Api.V1.Certificates.Item.Credential.CredentialRequestBuilder(PathParameters, RequestAdapter);
+        }
         /// <summary>The qrPng property</summary>
         public global::SkillVerify.Client.Api.V1.Certificates.Item.QrPng.QrPngRequestBuilder QrPng
         {
