@@ -78,8 +78,8 @@ public sealed class BudgetDecision
     public (string Code, string MessageZh, string MessageEn) Explanation => Refusal switch
     {
         BudgetRefusal.Certificate => ("rate_limit.certificate_checks",
-            $"该证书编号近期按姓名核验失败次数过多，已暂停按姓名核验，约 {RetryAfterSeconds} 秒后恢复。持证人可扫描证书上的二维码核验；合作单位可使用 API 密钥核验。",
-            $"This certificate code has had too many failed checks by name recently, so checks by name are paused for about {RetryAfterSeconds} s. The holder can verify by scanning the QR code on the certificate; partners can verify with their API key."),
+            "该证书编号近期按姓名核验失败次数过多，已暂停按姓名核验，请按 Retry-After 所示秒数后再试。持证人可扫描证书上的二维码核验；合作单位可使用 API 密钥核验。",
+            "This certificate code has had too many failed checks by name recently, so checks by name on it are paused until the seconds in Retry-After have passed. The holder can verify by scanning the QR code on the certificate; partners can verify with their API key."),
         _ when Keyed => ("rate_limit.holder_checks",
             $"该 API 密钥本分钟的核验次数（每分钟 {Limit} 次）已用完，请按 Retry-After 所示秒数后再试。",
             $"This API key has used its {Limit} holder checks for this minute; try again after the seconds in Retry-After."),
