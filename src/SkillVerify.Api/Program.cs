@@ -66,7 +66,7 @@ app.UseRateLimits();
 app.UseOutputCache();
 
 app.MapHealth();
-// Prometheus scrape endpoint (/metrics).
+// Prometheus scrape endpoint (/metrics), only on the management host (Observability:MetricsHost).
 app.MapObservability();
 app.MapVerification();
 app.MapRegistry();
@@ -85,7 +85,8 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     await app.InitializeStorageAsync();
     await app.InitializePartnersAsync();
-    await app.RunAsync();
+    // Runs; a demo bound beyond loopback without Demo:ListenBeyondLoopback stops at once (exit code 2).
+    await app.RunDemoGuardedAsync();
 }
 catch (OptionsValidationException ex)
 {

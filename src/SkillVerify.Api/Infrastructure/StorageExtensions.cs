@@ -19,8 +19,11 @@ public sealed class PrivacyOptions
     public string? HashKeyFile { get; set; }
 }
 
-/// <summary>Where the data lives, resolved once at start.</summary>
-public sealed record StorageLayout(string Provider, string ConnectionString, bool EmbeddedDefault, string DataDirectory, bool SeedDemoData);
+/// <summary>
+/// Where the data lives, resolved once at start. <paramref name="Demo"/>: demo mode (Demo:Enabled, on the embedded
+/// default only): the demo dataset and the published demo keys.
+/// </summary>
+public sealed record StorageLayout(string Provider, string ConnectionString, bool EmbeddedDefault, string DataDirectory, bool Demo);
 
 public static class StorageExtensions
 {
@@ -30,6 +33,7 @@ public static class StorageExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
+        services.AddOptions<Deployment.DemoOptions>().BindConfiguration(Deployment.DemoOptions.Section);
         services.AddOptions<CodeRuleOptions>().BindConfiguration(CodeRuleOptions.Section)
             .Validate(o => o.FirstYear is >= 1990 and <= 2100 && o.FirstYear <= o.NewLevelsFirstYear,
                 "Codes:FirstYear (Codes__FirstYear) must be a year from 1990 to 2100 and not after Codes:NewLevelsFirstYear.")
@@ -38,6 +42,11 @@ public static class StorageExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var demo = sp.GetRequiredService<IOptions<Deployment.DemoOptions>>().Value;
+            if (Deployment.DemoMode.Conflicts(builder.Configuration, demo).ToList() is { Count: > 0 } conflicts)
+            {
+                throw new OptionsValidationException(Deployment.DemoOptions.Section, typeof(Deployment.DemoOptions), conflicts);
+            }
             var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
             var provider = options.Provider.ToLowerInvariant();
             var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
@@ -51,7 +60,7 @@ public static class StorageExtensions
                 throw new OptionsValidationException(nameof(DatabaseOptions), typeof(DatabaseOptions),
                     [$"ConnectionStrings:SkillVerify (ConnectionStrings__SkillVerify) must be set when Database:Provider is '{provider}'."]);
             }
-            return new StorageLayout(provider, connectionString!, embedded, dataDirectory, options.SeedDemoData ?? embedded);
+            return new StorageLayout(provider, connectionString!, embedded, dataDirectory, demo.Enabled && embedded);
         });
         services.AddSingleton(sp => Dialects.Create(sp.GetRequiredService<StorageLayout>().Provider, sp.GetRequiredService<StorageLayout>().ConnectionString,
             // SQL Server: lookups may go to a read replica (ApplicationIntent=ReadOnly).
@@ -63,7 +72,7 @@ public static class StorageExtensions
         return builder;
     }
 
-    /// <summary>Applies the schema and, on the embedded default, the demo dataset. Runs before the first request.</summary>
+    /// <summary>Applies the schema and, in demo mode, the demo dataset. Runs before the first request.</summary>
     public static async Task InitializeStorageAsync(this WebApplication app)
     {
         var layout = app.Services.GetRequiredService<StorageLayout>();
@@ -72,11 +81,15 @@ public static class StorageExtensions
         var hasher = app.Services.GetRequiredService<HolderHasher>();
         app.Services.GetRequiredService<CodeDecoder>();
         await store.MigrateAsync();
-        if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, hasher, app.Services.GetRequiredService<TimeProvider>()))
+        if (layout.Demo && await DemoData.SeedIfEmptyAsync(store, hasher, app.Services.GetRequiredService<TimeProvider>()))
         {
             app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
         }
         app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
+        if (layout.Demo)
+        {
+            app.Logger.LogWarning("Demo mode (Demo:Enabled): demo dataset and the published demo admin and partner keys. Never for real data.");
+        }
     }
 
     private static byte[] LoadHashKey(PrivacyOptions options, StorageLayout layout)
@@ -85,10 +98,10 @@ public static class StorageExtensions
         var text = HolderKeys.Read(options.HashKey, options.HashKeyFile);
         if (string.IsNullOrWhiteSpace(text))
         {
-            if (!layout.EmbeddedDefault)
+            if (!layout.Demo)
             {
                 throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions),
-                    ["Privacy:HashKey (Privacy__HashKey) or Privacy:HashKeyFile must hold a base64 key of at least 32 bytes when a database is configured."]);
+                    ["Privacy:HashKey (Privacy__HashKey) or Privacy:HashKeyFile must hold a base64 key of at least 32 bytes (only demo mode, Demo__Enabled=true, makes its own)."]);
             }
             // Demo only: a random key kept beside the embedded database, never in the repository.
             var path = Path.Combine(layout.DataDirectory, "holder-hash.key");

@@ -13,9 +13,6 @@ public static class PartnerAccess
 {
     public const string Header = "X-Api-Key";
 
-    /// <summary>Query parameter names that would carry a key in a URL (logged, cached, shared): always refused.</summary>
-    private static readonly string[] KeyParameters = ["apiKey", "api_key", "api-key", "x-api-key", "key"];
-
     private sealed class PartnerAuthenticationFeature(PartnerAuthentication result)
     {
         public PartnerAuthentication Result { get; } = result;
@@ -42,17 +39,7 @@ public static class PartnerAccess
     /// <summary>The authenticated partner, or null for an anonymous caller.</summary>
     public static PartnerKey? GetPartner(this HttpContext context) => context.GetPartnerAuthentication().Key;
 
-    public static bool HasKeyInQuery(HttpRequest request)
-    {
-        foreach (var name in KeyParameters)
-        {
-            if (request.Query.ContainsKey(name))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool HasKeyInQuery(HttpRequest request) => AdminKeys.HasKeyInQuery(request);
 
     /// <summary>Anonymous callers welcome; a key, when sent, must be valid (401 otherwise) and never in the URL (400).</summary>
     public static TBuilder AcceptPartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

@@ -65,13 +65,13 @@ public static class MobilePage
     public static IEndpointRouteBuilder MapMobilePage(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v").ExcludeFromDescription();
-        group.MapGet("/{code}", ShowAsync);
-        group.MapPost("/{code}", VerifyByNameAsync);
+        group.MapGet("/{code}", ShowAsync).RecordsVerifications(VerificationChannels.MobilePage);
+        group.MapPost("/{code}", VerifyByNameAsync).RecordsVerifications(VerificationChannels.MobilePage);
         return app;
     }
 
     private static async Task<IResult> ShowAsync(string code, string? t, string? lang, HttpContext context, VerificationService verification, QrTokens tokens,
-        HolderBindingBudget budget, CancellationToken cancellationToken)
+        HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var en = IsEnglish(lang);
         var parse = CodeParser.Parse(code);
@@ -79,6 +79,7 @@ public static class MobilePage
         {
             // A code that does not parse reveals nothing about any record: say what is wrong with it.
             var invalid = await verification.VerifyAsync(code, null, null, Disclosure.Anonymous, cancellationToken);
+            metrics.Record(VerificationChannels.MobilePage, HolderBindingBudget.CallerOf(context, HolderProof.Details), invalid.Outcome, code);
             return Page(context, en, ResultBody(invalid, code, en), SwitchHref(context, code, t, !en));
         }
         var canonical = parse.Canonical!;
@@ -89,7 +90,9 @@ public static class MobilePage
         }
         if (token == TokenState.Valid)
         {
+            context.SetVerificationSubject(HolderBindingBudget.TokenHolder, canonical);
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
+            metrics.Record(VerificationChannels.MobilePage, HolderBindingBudget.CallerOf(context, HolderProof.Token), answer.Outcome, canonical);
             string Render() => PageHtml(en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en));
             // A memoized answer keeps its rendered pages (one per language and link): the same bytes as rendering it again.
             var rendered = verification.Rendered(answer, $"{(en ? "en" : "zh")}\n{context.Request.PathBase}\n{t}", () => Encoding.UTF8.GetBytes(Render()));
@@ -99,7 +102,8 @@ public static class MobilePage
         return Page(context, en, FormBody(context, parse, en, token, nameMissing: false), SwitchHref(context, canonical, t, !en));
     }
 
-    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, HolderBindingBudget budget, CancellationToken cancellationToken)
+    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, HolderBindingBudget budget, VerificationMetrics metrics,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
@@ -140,12 +144,15 @@ public static class MobilePage
                 return Refused(context, en, decision, SwitchHref(context, canonical, null, !en));
             }
         }
+        var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
+        context.SetVerificationSubject(caller, code);
         // A code that does not parse is answered INVALID with its format error, whatever the name.
         var answer = await verification.VerifyAsync(code, name.Length is > 0 and <= HolderNormalization.MaxNameLength ? name : null, null, Disclosure.Anonymous, cancellationToken);
         if (decision is not null)
         {
             await budget.ReportAsync(decision, bound: answer.Certificate is not null, cancellationToken);
         }
+        metrics.Record(VerificationChannels.MobilePage, caller, answer.Outcome, code);
         return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, null, !en));
     }
 

@@ -66,7 +66,8 @@ public static partial class QrApi
             .WithSummary("Verify what a QR scan read: our verification link, a bare code, another site's link holding a code (warned as a phishing sign), or a signed offline payload.")
             .Accepts<ScanRequest>("application/json")
             .Produces<ScanResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .RecordsVerifications(VerificationChannels.Scan);
 
         app.MapMobilePage();
         return images;
@@ -124,7 +125,7 @@ public static partial class QrApi
         {
             return NotConfigured("Qr:TokenKeys");
         }
-        if (signed == false && (baseUrl = request.Links.BaseUrl(context.Request)) is null)
+        if (signed == false && (baseUrl = request.Links.BaseUrl()) is null)
         {
             return NotConfigured("Qr:PublicBaseUrl");
         }
@@ -203,7 +204,7 @@ public static partial class QrApi
     }
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> ScanAsync(HttpContext context, VerificationService verification,
-        QrTokens tokens, QrLinks links, SigningKeys signingKeys, HolderBindingBudget budget, CancellationToken cancellationToken)
+        QrTokens tokens, QrLinks links, SigningKeys signingKeys, HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.ScanRequest, cancellationToken, MaxScanBodyBytes);
         if (problem is not null)
@@ -270,7 +271,7 @@ public static partial class QrApi
             }
             code = found;
             var host = uri.IdnHost.ToLowerInvariant() + (uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(CultureInfo.InvariantCulture));
-            var official = links.IsOfficial(uri, context.Request);
+            var official = links.IsOfficial(uri);
             var token = isVerificationPath ? QueryHelpers.ParseQuery(uri.Query).GetValueOrDefault("t").ToString() : null;
             var tokenState = CodeParser.Parse(code).Code is not null ? tokens.Check(code, token) : TokenState.Missing;
             tokenPresented = tokenState != TokenState.Missing;
@@ -315,11 +316,14 @@ public static partial class QrApi
                 return decision.ToProblem(context);
             }
         }
+        var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
+        context.SetVerificationSubject(caller, code);
         var answer = await verification.VerifyAsync(code, request.HolderName, null, disclosure, cancellationToken);
         if (decision is not null)
         {
             await budget.ReportAsync(decision, bound: answer.Certificate is not null, cancellationToken);
         }
+        metrics.Record(VerificationChannels.Scan, caller, answer.Outcome, code);
         if (offline is not null && answer.Outcome != "VALID")
         {
             warnings.Add(new ScanWarningDto("scan.offline_outdated",

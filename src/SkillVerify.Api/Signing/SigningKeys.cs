@@ -116,7 +116,7 @@ public sealed class SigningKeys
     {
         if (options.Keys.Count == 0)
         {
-            return layout.EmbeddedDefault && layout.SeedDemoData ? new SigningKeys([LoadDemoKey(layout.DataDirectory)], null) : new SigningKeys([], null);
+            return layout.Demo ? new SigningKeys([LoadDemoKey(layout.DataDirectory)], null) : new SigningKeys([], null);
         }
         var keys = new List<SigningKey>();
         foreach (var k in options.Keys)

@@ -35,7 +35,7 @@ public static class VerificationApi
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RecordsVerifications(VerificationChannel.Http);
+            .RecordsVerifications(VerificationChannels.Api);
 
         return group;
     }
@@ -51,7 +51,7 @@ public static class VerificationApi
     }
 
     private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, VerificationService local, CodeDecoder decoder,
-        HolderBindingBudget budget, CancellationToken cancellationToken)
+        HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
@@ -72,22 +72,26 @@ public static class VerificationApi
         {
             return PartnerAccess.Forbidden(denied);
         }
+        var forwarded = partner is not null && context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
+        var channel = forwarded ? VerificationChannels.Federation : VerificationChannels.Api;
         // A name or an ID number tested against a code spends from the caller's holder-check budget.
         BudgetDecision? decision = null;
         if (!string.IsNullOrWhiteSpace(request!.HolderName) || !string.IsNullOrWhiteSpace(request.IdNumber))
         {
-            decision = await budget.TryTakeAsync(context, VerificationChannels.Api, CodeParser.Parse(request.Code).Canonical, HolderProof.Details, 1, cancellationToken);
+            decision = await budget.TryTakeAsync(context, channel, CodeParser.Parse(request.Code).Canonical, HolderProof.Details, 1, cancellationToken);
             if (!decision.Allowed)
             {
                 return decision.ToProblem(context);
             }
         }
-        var forwarded = partner is not null && context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
+        var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
+        context.SetVerificationSubject(caller, request.Code);
         var response = await service.VerifyAsync(request.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
         if (decision is not null)
         {
             await budget.ReportAsync(decision, bound: response.Certificate is not null, cancellationToken);
         }
+        metrics.Record(channel, caller, response.Outcome, request.Code);
         if (partner is not null || response.Certificate is not null || !string.IsNullOrEmpty(request.HolderName) || !string.IsNullOrEmpty(request.IdNumber))
         {
             // The answer speaks of a person: no shared cache may keep it.
