@@ -10,6 +10,7 @@ namespace SkillVerify.IntegrationTests.Hosting;
 /// Demo mode is explicit: the demo dataset and the published demo keys exist only with Demo:Enabled, which README's
 /// first command sets and nothing real may sit beside; beyond loopback it must be asked for twice.
 /// </summary>
+[Collection(ReadmeCommandCollection.Name)]
 public sealed class DemoModeTests
 {
     private const string Code = "Y000044030006233000123";
@@ -157,8 +158,8 @@ public sealed class DemoModeTests
         };
         start.Environment["Database__DataDirectory"] = data;
         using var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
@@ -171,7 +172,10 @@ public sealed class DemoModeTests
                 }
                 catch (HttpRequestException)
                 {
-                    Assert.False(process.HasExited, "dotnet run exited before it answered");
+                    if (process.HasExited)
+                    {
+                        Assert.Fail($"dotnet run exited ({process.ExitCode}) before it answered: {await stdout}{await stderr}");
+                    }
                     await Task.Delay(200);
                 }
             }
@@ -254,4 +258,14 @@ public sealed class DemoModeTests
         }
         return dir?.FullName ?? throw new InvalidOperationException("The repository root (SkillVerify.sln) was not found above " + AppContext.BaseDirectory);
     }
+}
+
+/// <summary>
+/// `dotnet run` (README's first command) evaluates the project with the SDK; it ran once and exited early while the
+/// rest of the suite ran in parallel, so this class runs on its own, after the parallel tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ReadmeCommandCollection
+{
+    public const string Name = "README's first command";
 }
