@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build with the SDK, run on the ASP.NET runtime as a non-root user, with a read-only root
-# filesystem. Configured entirely by environment (see README "Deployment"):
+# filesystem. Configured entirely by environment (see README "Deployment"); never in demo mode, so it needs
+# its real secrets (at least Privacy__HashKey) and refuses to start, naming the setting, without them:
 #   docker build -t skillverify .
-#   docker run --read-only --tmpfs /tmp -v skillverify-data:/data -p 8080:8080 skillverify
+#   docker run --read-only --tmpfs /tmp -v skillverify-data:/data -p 8080:8080 -e Privacy__HashKey=… skillverify
 #   docker run --rm --entrypoint skillverify -e Database__Provider=postgres -e ConnectionStrings__SkillVerify=... skillverify migrate
 #                                   (the operator CLI is in the image as `skillverify`)
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -22,15 +23,14 @@ RUN bash scripts/publish.sh /app
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app .
-# The embedded default keeps its SQLite file and demo-only hash key under /data (the one writable place);
-# production sets Database__Provider, ConnectionStrings__SkillVerify and its secrets instead.
-# Demo mode is not set here: it stays off unless the operator turns it on (the embedded default's demo
-# dataset aside, nothing in the image enables it).
+# The embedded SQLite file lives under /data (the one writable place); production sets Database__Provider,
+# ConnectionStrings__SkillVerify and its secrets. Demo__Enabled=false: the image never has the demo's data or keys.
 # DOTNET_EnableDiagnostics=0: no diagnostic IPC socket or perf map files, so nothing is written outside /data
 # and /tmp (TMPDIR; mount a tmpfs there with --read-only). Logs are JSON lines on stdout.
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
     Database__DataDirectory=/data \
+    Demo__Enabled=false \
     DOTNET_gcServer=0 \
     DOTNET_EnableDiagnostics=0 \
     DOTNET_NOLOGO=1 \

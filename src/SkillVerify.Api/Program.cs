@@ -71,7 +71,7 @@ app.UseRateLimits();
 app.UseOutputCache();
 
 app.MapHealth();
-// Prometheus scrape endpoint (/metrics).
+// Prometheus scrape endpoint (/metrics), only on the management host (Observability:MetricsHost).
 app.MapObservability();
 app.MapVerification();
 app.MapRegistry();
@@ -90,7 +90,8 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     // Schema, key check, demo data, partner keys; with the database down the service starts not-ready and retries.
     await app.InitializeStorageAsync(app.InitializePartnersAsync);
-    await app.RunAsync();
+    // Runs; a demo bound beyond loopback without Demo:ListenBeyondLoopback stops at once (exit code 2).
+    await app.RunDemoGuardedAsync();
 }
 catch (OptionsValidationException ex)
 {

@@ -291,5 +291,11 @@ public sealed class DapperStore : ISkillVerifyStore
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
         new(sql, parameters, commandTimeout: commandTimeout, cancellationToken: cancellationToken);
 
-    private static string EscapeLike(string text) => text.Replace("[", "").Replace("%", "").Replace("_", "");
+    /// <summary>
+    /// Search text as a LIKE pattern that matches it literally: the escape character (<c>!</c>, the same on SQLite,
+    /// PostgreSQL and SQL Server, where a backslash would mean different things) before itself, <c>%</c>, <c>_</c> and
+    /// <c>[</c> (a character class on SQL Server).
+    /// </summary>
+    internal static string EscapeLike(string text) =>
+        text.Replace("!", "!!").Replace("%", "!%").Replace("_", "!_").Replace("[", "![");
 }

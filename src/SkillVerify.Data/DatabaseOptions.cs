@@ -17,9 +17,6 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Where the embedded SQLite database and demo secrets live when no connection string is set.</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>Fill an empty embedded database with the demo dataset. On by default only for the embedded default.</summary>
-    public bool? SeedDemoData { get; set; }
-
     [Range(1, 600)]
     public int CommandTimeoutSeconds { get; set; } = 5;
 

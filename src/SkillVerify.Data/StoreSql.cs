@@ -74,7 +74,8 @@ public static class StoreSql
         var where = new List<string>();
         if (province) { where.Add("o.province = @Province"); }
         if (type) { where.Add("o.type = @Type"); }
-        if (text) { where.Add($"(o.name LIKE {dialect.Concat("'%'", "@Text", "'%'")} OR o.code LIKE {dialect.Concat("@Text", "'%'")})"); }
+        // @Text comes escaped (EscapeLike): % _ [ and the escape character itself match only themselves, on every engine.
+        if (text) { where.Add($"(o.name LIKE {dialect.Concat("'%'", "@Text", "'%'")} ESCAPE '!' OR o.code LIKE {dialect.Concat("@Text", "'%'")} ESCAPE '!')"); }
         if (occupation)
         {
             where.Add("EXISTS (SELECT 1 FROM organization_scopes s WHERE s.organization_code = o.code AND s.occupation_code = @Occupation)");

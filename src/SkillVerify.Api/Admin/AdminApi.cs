@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data;
@@ -88,7 +89,7 @@ public static class AdminApi
     }
 
     private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> RevokeCertificate(
-        string code, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+        string code, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, VerificationAudit audit, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         var parsed = CodeParser.Parse(code);
@@ -129,12 +130,13 @@ public static class AdminApi
         {
             return Problems.NotFound("certificate.not_found", $"没有编号为 {certificateCode.Value} 的证书。", $"No certificate with code {certificateCode.Value} is held.");
         }
+        audit.WriteAdmin(Who(context), $"revoked (effective {Iso(effective)}) certificate", VerificationAudit.MaskCode(certificateCode.Value), reason);
         var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForCertificates(certificateCode.Value), cancellationToken);
         return TypedResults.Ok(new AdminWriteResponse(certificateCode.Value, "revoked", Iso(effective), reason, everywhere));
     }
 
     private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> AddStatusEvent(
-        string organizationCode, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+        string organizationCode, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, VerificationAudit audit, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         var (code, error) = CodeParser.ParseOrganizationCode(organizationCode);
@@ -167,6 +169,7 @@ public static class AdminApi
         {
             return Problems.NotFound("organization.not_found", $"评价机构目录中没有机构代码为 {code} 的机构。", $"No body with organization code {code} is on the registry.");
         }
+        audit.WriteAdmin(Who(context), $"organization status {status} from {Iso(effective)} for", code!, reason);
         var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForOrganizations(code!), cancellationToken);
         return TypedResults.Ok(new AdminWriteResponse(code!, status, Iso(effective), reason, everywhere, seq));
     }
@@ -237,6 +240,8 @@ public static class AdminApi
         }
         return null;
     }
+
+    private static string Who(HttpContext context) => AdminKeys.Fingerprint(context.Request.Headers[AdminKeys.Header].ToString());
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

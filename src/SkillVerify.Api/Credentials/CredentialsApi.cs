@@ -106,7 +106,7 @@ public static class CredentialsApi
                 "Downloading the credential needs the token in the certificate's QR code (scan it to get here), or an issuing body's key.", null));
         }
         var keys = services.GetRequiredService<SigningKeys>();
-        var baseUrl = services.GetRequiredService<QrLinks>().BaseUrl(context.Request);
+        var baseUrl = services.GetRequiredService<QrLinks>().BaseUrl();
         if (keys.Active is null || baseUrl is null)
         {
             return (null, Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not configured.", "credential.not_configured",
@@ -145,7 +145,7 @@ public static class CredentialsApi
     private static async Task<IResult> StatusListAsync(HttpContext context, StatusListPublisher publisher, QrLinks links, SigningKeys keys, CredentialOptions options,
         ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        if (keys.Active is null || links.BaseUrl(context.Request) is not { } baseUrl)
+        if (keys.Active is null || links.BaseUrl() is not { } baseUrl)
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not configured.", "credential.not_configured",
                 "此功能需要配置 Signing:Keys 和 Qr:PublicBaseUrl。", "This feature needs the settings Signing:Keys and Qr:PublicBaseUrl.", null);
@@ -171,7 +171,7 @@ public static class CredentialsApi
     internal static async Task<CredentialVerification> VerifyPresentedAsync(string credential, IReadOnlyCollection<string> required, HttpContext context, CancellationToken cancellationToken)
     {
         var services = context.RequestServices;
-        var baseUrl = services.GetRequiredService<QrLinks>().BaseUrl(context.Request) ?? "";
+        var baseUrl = services.GetRequiredService<QrLinks>().BaseUrl() ?? "";
         var publisher = services.GetRequiredService<StatusListPublisher>();
         var ownList = StatusListPublisher.Uri(baseUrl);
         // Only this instance's own list is read (built here, no HTTP): fetching any URI a credential names would let
@@ -217,7 +217,7 @@ public static class CredentialsApi
 
     private static IResult DidDocument(HttpContext context, SigningKeys keys, QrLinks links)
     {
-        if (links.BaseUrl(context.Request) is not { } baseUrl)
+        if (links.BaseUrl() is not { } baseUrl)
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Not configured.", "credential.not_configured",
                 "此功能需要配置 Qr:PublicBaseUrl。", "This feature needs the setting Qr:PublicBaseUrl.", null);

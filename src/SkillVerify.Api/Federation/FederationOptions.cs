@@ -56,6 +56,11 @@ public sealed class FederationOptions
             {
                 yield return $"{name}:BaseUrl must be an absolute http(s) URL.";
             }
+            else if (uri.Scheme == "http" && !uri.IsLoopback)
+            {
+                // The peer key and holder names travel on this connection.
+                yield return $"{name}:BaseUrl must be https (plain http only to a loopback address): the partner key and holder names travel on it.";
+            }
             if (string.IsNullOrWhiteSpace(peer.ApiKey))
             {
                 yield return $"{name}:ApiKey must hold the partner key that province issued to this instance.";

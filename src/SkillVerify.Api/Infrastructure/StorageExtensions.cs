@@ -20,8 +20,11 @@ public sealed class PrivacyOptions
     public string? HashKeyFile { get; set; }
 }
 
-/// <summary>Where the data lives, resolved once at start.</summary>
-public sealed record StorageLayout(string Provider, string ConnectionString, bool EmbeddedDefault, string DataDirectory, bool SeedDemoData);
+/// <summary>
+/// Where the data lives, resolved once at start. <paramref name="Demo"/>: demo mode (Demo:Enabled, on the embedded
+/// default only): the demo dataset and the published demo keys.
+/// </summary>
+public sealed record StorageLayout(string Provider, string ConnectionString, bool EmbeddedDefault, string DataDirectory, bool Demo);
 
 public static class StorageExtensions
 {
@@ -31,6 +34,7 @@ public static class StorageExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
+        services.AddOptions<Deployment.DemoOptions>().BindConfiguration(Deployment.DemoOptions.Section);
         services.AddOptions<CodeRuleOptions>().BindConfiguration(CodeRuleOptions.Section)
             .Validate(o => o.FirstYear is >= 1990 and <= 2100 && o.FirstYear <= (o.NewLevelsFirstDate ?? ReferenceData.GetLevel('X').SinceDate!.Value).Year,
                 "Codes:FirstYear (Codes__FirstYear) must be a year from 1990 to 2100 and not after Codes:NewLevelsFirstDate.")
@@ -39,6 +43,11 @@ public static class StorageExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            var demo = sp.GetRequiredService<IOptions<Deployment.DemoOptions>>().Value;
+            if (Deployment.DemoMode.Conflicts(builder.Configuration, demo).ToList() is { Count: > 0 } conflicts)
+            {
+                throw new OptionsValidationException(Deployment.DemoOptions.Section, typeof(Deployment.DemoOptions), conflicts);
+            }
             var connectionString = builder.Configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
             var provider = options.Provider.ToLowerInvariant();
             var dataDirectory = Path.GetFullPath(options.DataDirectory, builder.Environment.ContentRootPath);
@@ -52,7 +61,7 @@ public static class StorageExtensions
                 throw new OptionsValidationException(nameof(DatabaseOptions), typeof(DatabaseOptions),
                     [$"ConnectionStrings:SkillVerify (ConnectionStrings__SkillVerify) must be set when Database:Provider is '{provider}'."]);
             }
-            return new StorageLayout(provider, connectionString!, embedded, dataDirectory, options.SeedDemoData ?? embedded);
+            return new StorageLayout(provider, connectionString!, embedded, dataDirectory, demo.Enabled && embedded);
         });
         services.AddSingleton(sp => Dialects.Create(sp.GetRequiredService<StorageLayout>().Provider, sp.GetRequiredService<StorageLayout>().ConnectionString,
             // SQL Server: lookups may go to a read replica (ApplicationIntent=ReadOnly).
@@ -137,7 +146,7 @@ public static class StorageExtensions
         {
             await store.MigrateAsync(cancellationToken);
             await HashKeyFingerprint.CheckOrRecordAsync(app.Services.GetRequiredService<SqlDialect>(), hasher, time, cancellationToken);
-            if (layout.SeedDemoData && await DemoData.SeedIfEmptyAsync(store, hasher, time))
+            if (layout.Demo && await DemoData.SeedIfEmptyAsync(store, hasher, time))
             {
                 app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
             }
@@ -146,6 +155,10 @@ public static class StorageExtensions
                 await afterStorage();
             }
             app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
+            if (layout.Demo)
+            {
+                app.Logger.LogWarning("Demo mode (Demo:Enabled): demo dataset and the published demo admin and partner keys. Never for real data.");
+            }
             readiness.MarkReady();
             return true;
         }
@@ -166,10 +179,10 @@ public static class StorageExtensions
         var text = HolderKeys.Read(options.HashKey, options.HashKeyFile);
         if (string.IsNullOrWhiteSpace(text))
         {
-            if (!layout.EmbeddedDefault)
+            if (!layout.Demo)
             {
                 throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions),
-                    ["Privacy:HashKey (Privacy__HashKey) or Privacy:HashKeyFile must hold a base64 key of at least 32 bytes when a database is configured."]);
+                    ["Privacy:HashKey (Privacy__HashKey) or Privacy:HashKeyFile must hold a base64 key of at least 32 bytes (only demo mode, Demo__Enabled=true, makes its own)."]);
             }
             // Demo only: a random key kept beside the embedded database, never in the repository.
             var path = Path.Combine(layout.DataDirectory, "holder-hash.key");

@@ -11,14 +11,15 @@ public sealed class ObservabilityOptions
 {
     public const string Section = "Observability";
 
-    /// <summary>Serve the Prometheus scrape endpoint at <see cref="MetricsPath"/>.</summary>
+    /// <summary>Serve the Prometheus scrape endpoint at <see cref="MetricsPath"/> on <see cref="MetricsHost"/>.</summary>
     public bool PrometheusEnabled { get; set; } = true;
 
     public string MetricsPath { get; set; } = "/metrics";
 
     /// <summary>
-    /// Serve /metrics only on this host pattern (RequireHost), e.g. <c>*:9464</c> with Kestrel also listening on
-    /// 9464 (ASPNETCORE_HTTP_PORTS=8080;9464), so the load balancer's port never exposes it. Empty: any host.
+    /// The management host pattern /metrics is served on (RequireHost), e.g. <c>*:9464</c> with Kestrel also listening
+    /// on 9464 (ASPNETCORE_HTTP_PORTS=8080;9464) and the load balancer forwarding only 8080. Unset (the default): no
+    /// /metrics at all, so the public port shows no counter a caller could read an answer's path from.
     /// </summary>
     public string? MetricsHost { get; set; }
 
@@ -127,20 +128,17 @@ public static class ObservabilityExtensions
         return builder;
     }
 
-    /// <summary>GET /metrics: the Prometheus scrape endpoint (text exposition format). Counts only, no personal data.</summary>
+    /// <summary>GET /metrics on the management host only (Observability:MetricsHost): the Prometheus scrape endpoint. Counts only, no personal data.</summary>
     public static IEndpointRouteBuilder MapObservability(this IEndpointRouteBuilder app)
     {
         // Raw settings here: validation runs at start and reports a wrong one with its sentence.
         var options = app.ServiceProvider.GetRequiredService<IConfiguration>().GetSection(ObservabilityOptions.Section).Get<ObservabilityOptions>() ?? new();
-        if (options.PrometheusEnabled)
+        if (options.PrometheusEnabled && !string.IsNullOrWhiteSpace(options.MetricsHost))
         {
-            var endpoint = app.MapPrometheusScrapingEndpoint(options.MetricsPath)
+            app.MapPrometheusScrapingEndpoint(options.MetricsPath)
                 .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
-                .ExcludeFromDescription();
-            if (!string.IsNullOrWhiteSpace(options.MetricsHost))
-            {
-                endpoint.RequireHost(options.MetricsHost);
-            }
+                .ExcludeFromDescription()
+                .RequireHost(options.MetricsHost);
         }
         return app;
     }

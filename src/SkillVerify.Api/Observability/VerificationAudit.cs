@@ -1,11 +1,19 @@
+using System.Globalization;
+using SkillVerify.Domain.Codes;
+
 namespace SkillVerify.Api.Observability;
 
 /// <summary>
-/// The audit trail: one record per verification, through ILogger under the category
-/// <c>SkillVerify.Audit</c> with event id 9001 <c>VerificationAudited</c>, so it goes wherever logs go and can be
-/// routed or filtered on its own (Logging__LogLevel__SkillVerify.Audit). A record says which channel, which
-/// partner (or anonymous), which outcome and when; it never carries the code, a name or an ID number.
-/// Written by <see cref="VerificationMetrics.Record"/>; do not call it directly.
+/// The audit trail, through ILogger under the category <c>SkillVerify.Audit</c>, so it goes wherever logs go and can
+/// be routed or filtered on its own (Logging__LogLevel__SkillVerify.Audit):
+/// <list type="bullet">
+/// <item>event 9001 <c>VerificationAudited</c>: one record per verification, whatever the channel — the channel
+/// (<see cref="VerificationChannels"/>), the caller (<c>anonymous</c>, <c>token</c> or <c>partner:{key id}</c>), the
+/// outcome and the code masked (<see cref="MaskCode"/>). Written by <see cref="VerificationMetrics.Record"/>.</item>
+/// <item>event 9002 <c>AdminWriteAudited</c>: one record per admin write — who (the admin key's fingerprint), what,
+/// on which record, and the reason given.</item>
+/// </list>
+/// Never a holder name, an ID number or a full certificate code.
 /// </summary>
 public sealed partial class VerificationAudit(ILoggerFactory loggers, TimeProvider time)
 {
@@ -14,10 +22,34 @@ public sealed partial class VerificationAudit(ILoggerFactory loggers, TimeProvid
 
     private readonly ILogger logger = loggers.CreateLogger(Category);
 
-    internal void Write(VerificationChannel channel, string? partner, string outcome) =>
-        Audited(logger, VerificationMetrics.ChannelTag(channel), string.IsNullOrWhiteSpace(partner) ? Anonymous : partner, outcome, time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    internal void Write(string channel, string caller, string outcome, string? code) =>
+        Audited(logger, VerificationChannels.Tag(channel), string.IsNullOrWhiteSpace(caller) ? Anonymous : caller, outcome, MaskCode(code), Now());
+
+    /// <summary>One admin write: <paramref name="who"/> is the key's fingerprint, <paramref name="target"/> a masked certificate code or an organization code.</summary>
+    public void WriteAdmin(string who, string action, string target, string? reason) =>
+        AdminAudited(logger, who, action, target, reason ?? "", Now());
+
+    /// <summary>
+    /// A certificate code with its six-digit serial masked (<c>Y000044030006233******</c>): the issuer, year and level
+    /// stay readable for the audit; which certificate was asked about does not. Anything that is not a code is <c>-</c>.
+    /// </summary>
+    public static string MaskCode(string? code)
+    {
+        var parse = CodeParser.Parse(code);
+        if (parse.Code is { } c)
+        {
+            return c.Value[..16] + "******";
+        }
+        return parse.Canonical is { Length: > 4 } legacy ? legacy[..4] + new string('*', legacy.Length - 4) : "-";
+    }
+
+    private string Now() => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
     [LoggerMessage(EventId = 9001, EventName = "VerificationAudited", Level = LogLevel.Information,
-        Message = "Verification audited: channel {Channel}, caller {Partner}, outcome {Outcome}, at {At}")]
-    private static partial void Audited(ILogger logger, string channel, string partner, string outcome, string at);
+        Message = "Verification audited: channel {Channel}, caller {Caller}, outcome {Outcome}, code {Code}, at {At}")]
+    private static partial void Audited(ILogger logger, string channel, string caller, string outcome, string code, string at);
+
+    [LoggerMessage(EventId = 9002, EventName = "AdminWriteAudited", Level = LogLevel.Information,
+        Message = "Admin write audited: by {Who}, {Action} {Target}, reason {Reason}, at {At}")]
+    private static partial void AdminAudited(ILogger logger, string who, string action, string target, string reason, string at);
 }

@@ -1,25 +1,7 @@
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Infrastructure;
-using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Observability;
-
-/// <summary>How a verification reached the service: the <c>channel</c> tag of metrics and audit records.</summary>
-public enum VerificationChannel
-{
-    /// <summary>POST /api/v1/verifications by anyone.</summary>
-    Http,
-
-    /// <summary>A scanned QR code (issue 5).</summary>
-    Qr,
-
-    /// <summary>A partner with an API key, single or batch (issue 6).</summary>
-    Partner,
-
-    /// <summary>Forwarded to or from a peer province (issue 6).</summary>
-    Federation,
-}
 
 /// <summary>
 /// Counts verifications by outcome and channel, and cache lookups by hit or miss, on the
@@ -42,30 +24,23 @@ public sealed class VerificationMetrics
     {
         var meter = meters.Create(MeterName);
         verifications = meter.CreateCounter<long>("skillverify.verifications", "{verification}",
-            "Verifications answered, by outcome (VALID, INVALID, NOT_FOUND, UNKNOWN, UNAVAILABLE) and channel (http, qr, partner, federation).");
+            "Verifications answered, by outcome (VALID, INVALID, NOT_FOUND, UNKNOWN, UNAVAILABLE) and channel (api, batch, scan, page, web, spreadsheet, federation).");
         cacheLookups = meter.CreateCounter<long>("skillverify.cache.lookups", "{lookup}",
             "Record lookups on the verification path, by entity (certificate, organization) and result (hit, miss).");
         this.audit = audit;
     }
 
-    public static string ChannelTag(VerificationChannel channel) => channel switch
-    {
-        VerificationChannel.Http => "http",
-        VerificationChannel.Qr => "qr",
-        VerificationChannel.Partner => "partner",
-        VerificationChannel.Federation => "federation",
-        _ => "other",
-    };
-
     /// <summary>
-    /// One verification answered (or failed with a data source down: <see cref="Unavailable"/>): counts it and
-    /// writes its audit record. <paramref name="partner"/> is the partner's configured name, null for anonymous callers.
+    /// One verification answered (or failed with a data source down: <see cref="Unavailable"/>) on <paramref name="channel"/>
+    /// (one of <see cref="VerificationChannels"/>): counts it and writes its audit record. <paramref name="caller"/> is
+    /// <see cref="RateLimiting.BudgetDecision.Caller"/> (or <see cref="RateLimiting.HolderBindingBudget.CallerOf"/>);
+    /// <paramref name="code"/> what was asked, masked in the record.
     /// </summary>
-    public void Record(VerificationChannel channel, string outcome, string? partner = null)
+    public void Record(string channel, string caller, string outcome, string? code)
     {
         var outcomeTag = outcome is "VALID" or "INVALID" or "NOT_FOUND" or "UNKNOWN" or Unavailable ? outcome : "OTHER";
-        verifications.Add(1, new("channel", ChannelTag(channel)), new("outcome", outcomeTag));
-        audit.Write(channel, partner, outcomeTag);
+        verifications.Add(1, new("channel", VerificationChannels.Tag(channel)), new("outcome", outcomeTag));
+        audit.Write(channel, caller, outcomeTag, code);
     }
 
     /// <summary>Whether the certificate and issuer records of one verification came from cache (the <c>freshness.fromCache</c> inputs).</summary>
@@ -78,30 +53,35 @@ public sealed class VerificationMetrics
 
 public static class VerificationMetricsEndpoints
 {
+    /// <summary>What the handler is verifying, so a data source failing mid-way is still audited with it.</summary>
+    private sealed class Subject(string caller, string? code)
+    {
+        public string Caller { get; } = caller;
+        public string? Code { get; } = code;
+    }
+
+    /// <summary>Says, before verifying, who asks about which code (used only if the verification fails with a data source down).</summary>
+    public static void SetVerificationSubject(this HttpContext context, string caller, string? code) => context.Features.Set(new Subject(caller, code));
+
     /// <summary>
-    /// Records every verification an endpoint answers (a <see cref="VerificationResponse"/> in a 200) or fails with a
-    /// data source down, on <paramref name="channel"/>. Malformed requests (4xx) are not verifications and are not counted.
+    /// A verification that failed with a data source down (a 503) is still counted and audited, as <see cref="VerificationMetrics.Unavailable"/>,
+    /// on <paramref name="channel"/>. Answers are recorded by the handlers themselves, one per code verified.
     /// </summary>
-    public static TBuilder RecordsVerifications<TBuilder>(this TBuilder builder, VerificationChannel channel, Func<HttpContext, string?>? partner = null)
+    public static TBuilder RecordsVerifications<TBuilder>(this TBuilder builder, string channel)
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var metrics = context.HttpContext.RequestServices.GetRequiredService<VerificationMetrics>();
-            object? result;
             try
             {
-                result = await next(context);
+                return await next(context);
             }
             catch (Exception ex) when (ex is DataSourceUnavailableException or System.Data.Common.DbException or TimeoutException)
             {
-                metrics.Record(channel, VerificationMetrics.Unavailable, partner?.Invoke(context.HttpContext));
+                var http = context.HttpContext;
+                var subject = http.Features.Get<Subject>();
+                http.RequestServices.GetRequiredService<VerificationMetrics>().Record(channel,
+                    subject?.Caller ?? RateLimiting.HolderBindingBudget.CallerOf(http, RateLimiting.HolderProof.Details), VerificationMetrics.Unavailable, subject?.Code);
                 throw;
             }
-            var value = result is INestedHttpResult nested ? nested.Result : result;
-            if (value is IValueHttpResult<VerificationResponse> { Value: { } response })
-            {
-                metrics.Record(channel, response.Outcome, partner?.Invoke(context.HttpContext));
-            }
-            return result;
         });
 }

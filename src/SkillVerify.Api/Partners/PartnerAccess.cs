@@ -13,9 +13,6 @@ public static class PartnerAccess
 {
     public const string Header = "X-Api-Key";
 
-    /// <summary>Query parameter names that would carry a key in a URL (logged, cached, shared): always refused.</summary>
-    private static readonly string[] KeyParameters = ["apiKey", "api_key", "api-key", "x-api-key", "key"];
-
     private sealed class PartnerAuthenticationFeature(PartnerAuthentication result)
     {
         public PartnerAuthentication Result { get; } = result;
@@ -42,17 +39,7 @@ public static class PartnerAccess
     /// <summary>The authenticated partner, or null for an anonymous caller.</summary>
     public static PartnerKey? GetPartner(this HttpContext context) => context.GetPartnerAuthentication().Key;
 
-    public static bool HasKeyInQuery(HttpRequest request)
-    {
-        foreach (var name in KeyParameters)
-        {
-            if (request.Query.ContainsKey(name))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    public static bool HasKeyInQuery(HttpRequest request) => AdminKeys.HasKeyInQuery(request);
 
     /// <summary>Anonymous callers welcome; a key, when sent, must be valid (401 otherwise) and never in the URL (400).</summary>
     public static TBuilder AcceptPartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
@@ -96,6 +83,14 @@ public static class PartnerAccess
 
     public static readonly BatchItemError BatchNotAllowed = new(StatusCodes.Status403Forbidden, "auth.batch_not_allowed",
         "该 API 密钥无权使用批量核验。", "This API key may not use batch verification.");
+
+    /// <summary>
+    /// An ID number sent without a partner key. With a known code and name, an ID number's unknown digits are few
+    /// enough to guess, so ID-number matching is only for keyed callers whose key allows it (domain.md §6).
+    /// </summary>
+    public static ProblemHttpResult IdNumberNeedsKey() => Problems.BadRequest("request.id_number_needs_key",
+        "匿名核验不能核对身份证件号码：请只提供证书编号和持证人姓名。需要核对身份证件号码的单位请向证书管理机构申请合作方 API 密钥（X-Api-Key 请求头，须有核对身份证件号码的权限）。",
+        "Anonymous verification does not match ID numbers: send only the certificate code and the holder's name. Organizations that need ID-number matching can ask the certificate authority for a partner API key (X-Api-Key header) with ID-number matching in its scope.");
 
     public static readonly BatchItemError IdMatchingNotAllowed = new(StatusCodes.Status403Forbidden, "auth.id_matching_not_allowed",
         "该 API 密钥无权核对身份证件号码。", "This API key may not match ID numbers.");

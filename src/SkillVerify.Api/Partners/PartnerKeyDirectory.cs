@@ -21,7 +21,7 @@ public sealed class PartnerOptions
 /// </summary>
 public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time, StorageLayout layout)
 {
-    /// <summary>The demo partner key (every province, batch, ID numbers; 600 a minute): accepted only on the embedded demo, documented in README.</summary>
+    /// <summary>The demo partner key (every province, batch, ID numbers; 600 a minute): accepted only in demo mode (Demo:Enabled), documented in README.</summary>
     public const string DemoKey = "svk_000000000000_demo-partner-key-not-for-production-0000000";
 
     private static readonly PartnerKey Demo = new(PartnerKeys.TryGetId(DemoKey)!, "演示合作方 (demo only)", PartnerKeys.Hash(DemoKey),
@@ -42,7 +42,7 @@ public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         var all = (await store.ListAsync(cancellationToken)).ToList();
-        if (layout.EmbeddedDefault && layout.SeedDemoData)
+        if (layout.Demo)
         {
             all.Add(Demo);
         }

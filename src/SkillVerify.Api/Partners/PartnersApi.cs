@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data.Partners;
@@ -39,13 +40,14 @@ public static class PartnersApi
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RecordsVerifications(VerificationChannels.Batch);
 
         return group;
     }
 
     private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
-        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, IReceiptIssuer receipts, TimeProvider time,
+        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         // Partner answers speak of people: no shared cache may keep them.
@@ -79,12 +81,27 @@ public static class PartnersApi
         {
             return limited;
         }
+        // Every item is a holder check on the key's budget, taken whole or refused whole.
+        var decision = await budget.TryTakeAsync(context, VerificationChannels.Batch, null, HolderProof.Details, count, cancellationToken);
+        if (!decision.Allowed)
+        {
+            return decision.ToProblem(context);
+        }
 
         var items = request.Items.EnumerateArray().ToArray();
         var results = new BatchItemResult[count];
         var forwarded = context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
+        context.SetVerificationSubject(decision.Caller, null);
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
             async (i, token) => results[i] = await VerifyItemAsync(i, items[i], partner, verifier, decoder, forwarded, token));
+        // One audit record per item verified (items refused as malformed or out of scope were not verified).
+        foreach (var item in results)
+        {
+            if (item.Result is { } answered)
+            {
+                metrics.Record(VerificationChannels.Batch, decision.Caller, answered.Outcome, CodeOf(items[item.Index]));
+            }
+        }
 
         var (receiptStatus, receipt) = ("not_requested", (string?)null);
         if (request.Receipt)
@@ -157,6 +174,9 @@ public static class PartnersApi
     }
 
     private static BatchItemResult Failed(int index, BatchItemError error) => new(index, null, error);
+
+    private static string? CodeOf(JsonElement element) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String ? code.GetString() : null;
 
     private static string? CanonicalOrNull(CodeDecoder decoder, JsonElement element) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String

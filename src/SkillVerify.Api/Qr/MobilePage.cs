@@ -5,6 +5,8 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.WebUtilities;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Verification;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -65,12 +67,13 @@ public static class MobilePage
     public static IEndpointRouteBuilder MapMobilePage(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v").ExcludeFromDescription();
-        group.MapGet("/{code}", ShowAsync);
-        group.MapPost("/{code}", VerifyByNameAsync);
+        group.MapGet("/{code}", ShowAsync).RecordsVerifications(VerificationChannels.MobilePage);
+        group.MapPost("/{code}", VerifyByNameAsync).RecordsVerifications(VerificationChannels.MobilePage);
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string code, string? t, string? lang, HttpContext context, VerificationService verification, QrTokens tokens, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowAsync(string code, string? t, string? lang, HttpContext context, VerificationService verification, QrTokens tokens,
+        HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var en = IsEnglish(lang);
         var parse = CodeParser.Parse(code);
@@ -78,13 +81,20 @@ public static class MobilePage
         {
             // A code that does not parse reveals nothing about any record: say what is wrong with it.
             var invalid = await verification.VerifyAsync(code, null, null, Disclosure.Anonymous, cancellationToken);
+            metrics.Record(VerificationChannels.MobilePage, HolderBindingBudget.CallerOf(context, HolderProof.Details), invalid.Outcome, code);
             return Page(context, en, ResultBody(invalid, code, en), SwitchHref(context, code, t, !en));
         }
         var canonical = parse.Canonical!;
         var token = parse.Code is not null ? tokens.Check(canonical, t) : TokenState.Missing;
+        if (token != TokenState.Missing && await budget.TryTakeAsync(context, VerificationChannels.MobilePage, canonical, HolderProof.Token, 1, cancellationToken) is { Allowed: false } refused)
+        {
+            return Refused(context, en, refused, SwitchHref(context, canonical, t, !en));
+        }
         if (token == TokenState.Valid)
         {
+            context.SetVerificationSubject(HolderBindingBudget.TokenHolder, canonical);
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, cancellationToken);
+            metrics.Record(VerificationChannels.MobilePage, HolderBindingBudget.CallerOf(context, HolderProof.Token), answer.Outcome, canonical);
             string Render() => PageHtml(en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, t, !en));
             // A memoized answer keeps its rendered pages (one per language and link): the same bytes as rendering it again.
             var rendered = verification.Rendered(answer, $"{(en ? "en" : "zh")}\n{context.Request.PathBase}\n{t}", () => Encoding.UTF8.GetBytes(Render()));
@@ -94,12 +104,14 @@ public static class MobilePage
         return Page(context, en, FormBody(context, parse, en, token, nameMissing: false), SwitchHref(context, canonical, t, !en));
     }
 
-    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, CancellationToken cancellationToken)
+    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, HolderBindingBudget budget, VerificationMetrics metrics,
+        CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
         {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "request.content_type",
+                "请求体须为表单（Content-Type: application/x-www-form-urlencoded）。", "The request body must be a form (Content-Type: application/x-www-form-urlencoded).", null);
         }
         if (request.ContentLength > MaxFormBytes)
         {
@@ -124,15 +136,38 @@ public static class MobilePage
         {
             return Page(context, en, FormBody(context, parse, en, TokenState.Missing, nameMissing: true), SwitchHref(context, canonical, null, !en));
         }
+        // A name tested against a code spends from the caller's holder-check budget, as on every channel.
+        BudgetDecision? decision = null;
+        if (parse.Success)
+        {
+            decision = await budget.TryTakeAsync(context, VerificationChannels.MobilePage, canonical, HolderProof.Details, 1, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return Refused(context, en, decision, SwitchHref(context, canonical, null, !en));
+            }
+        }
+        var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
+        context.SetVerificationSubject(caller, code);
         // A code that does not parse is answered INVALID with its format error, whatever the name.
         var answer = await verification.VerifyAsync(code, name.Length is > 0 and <= HolderNormalization.MaxNameLength ? name : null, null, Disclosure.Anonymous, cancellationToken);
-        var body = ResultBody(answer, canonical, en);
-        if (answer.Outcome == "NOT_FOUND" && parse.Success)
+        if (decision is not null)
         {
-            // Not found is most often a typo: the form stays filled, so the person corrects it and tries again.
-            body += FormBody(context, parse, en, TokenState.Missing, nameMissing: false, retryName: name);
+            await budget.ReportAsync(decision, bound: answer.Certificate is not null, cancellationToken);
         }
-        return Page(context, en, body, SwitchHref(context, canonical, null, !en));
+        metrics.Record(VerificationChannels.MobilePage, caller, answer.Outcome, code);
+        return Page(context, en, ResultBody(answer, canonical, en), SwitchHref(context, canonical, null, !en));
+    }
+
+    /// <summary>A check the holder-check budget refused: a 429 page that says why, when to retry and what still works.</summary>
+    private static IResult Refused(HttpContext context, bool en, BudgetDecision decision, string switchHref)
+    {
+        SetPageHeaders(context);
+        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        var (_, zh, english) = decision.Explanation;
+        var body = new StringBuilder(512)
+            .Append("<h1>").Append(en ? "Please wait" : "请稍后再试").Append("</h1>\n")
+            .Append("<p class=\"error\" id=\"refused\">").Append(Html.Encode(en ? english : zh)).Append("</p>\n").ToString();
+        return TypedResults.Content(PageHtml(en, body, switchHref), HtmlType, Encoding.UTF8, StatusCodes.Status429TooManyRequests);
     }
 
     private static bool IsEnglish(string? lang) => string.Equals(lang, "en", StringComparison.OrdinalIgnoreCase);

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using QRCoder;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
@@ -72,7 +74,8 @@ public static partial class QrApi
             .Accepts<ScanRequest>("application/json")
             .Produces<ScanResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RecordsVerifications(VerificationChannels.Scan);
 
         app.MapMobilePage();
         return images;
@@ -130,7 +133,7 @@ public static partial class QrApi
         {
             return NotConfigured("Qr:TokenKeys");
         }
-        if (signed == false && (baseUrl = request.Links.BaseUrl(context.Request)) is null)
+        if (signed == false && (baseUrl = request.Links.BaseUrl()) is null)
         {
             return NotConfigured("Qr:PublicBaseUrl");
         }
@@ -209,7 +212,7 @@ public static partial class QrApi
     }
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> ScanAsync(HttpContext context, VerificationService verification,
-        QrTokens tokens, QrLinks links, SigningKeys signingKeys, CancellationToken cancellationToken)
+        QrTokens tokens, QrLinks links, SigningKeys signingKeys, HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.ScanRequest, cancellationToken, MaxScanBodyBytes);
         if (problem is not null)
@@ -235,6 +238,8 @@ public static partial class QrApi
         OfflineClaims? offline = null;
         string code;
         var disclosure = Disclosure.Anonymous;
+        // A token or signature presented tests the certificate's own proof; otherwise a holder name tests typed details.
+        var tokenPresented = false;
         var parsedCode = CodeParser.Parse(payload);
 
         if (SignedPayload.LooksSigned(payload))
@@ -246,6 +251,7 @@ public static partial class QrApi
             }
             if (result.Status == OfflineStatus.Valid)
             {
+                tokenPresented = true;
                 offline = result.Claims;
                 code = result.Claims!.Code;
                 disclosure = Disclosure.Authorized;
@@ -273,9 +279,10 @@ public static partial class QrApi
             }
             code = found;
             var host = uri.IdnHost.ToLowerInvariant() + (uri.IsDefaultPort ? "" : ":" + uri.Port.ToString(CultureInfo.InvariantCulture));
-            var official = links.IsOfficial(uri, context.Request);
+            var official = links.IsOfficial(uri);
             var token = isVerificationPath ? QueryHelpers.ParseQuery(uri.Query).GetValueOrDefault("t").ToString() : null;
             var tokenState = CodeParser.Parse(code).Code is not null ? tokens.Check(code, token) : TokenState.Missing;
+            tokenPresented = tokenState != TokenState.Missing;
             if (!official)
             {
                 warnings.Add(new ScanWarningDto("scan.unofficial_host",
@@ -307,7 +314,24 @@ public static partial class QrApi
                 "The scanned content is not recognized: it is neither a verification link, a certificate code nor a signed payload.");
         }
 
+        BudgetDecision? decision = null;
+        if (tokenPresented || !string.IsNullOrWhiteSpace(request.HolderName))
+        {
+            decision = await budget.TryTakeAsync(context, VerificationChannels.Scan, CodeParser.Parse(code).Canonical,
+                tokenPresented ? HolderProof.Token : HolderProof.Details, 1, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return decision.ToProblem(context);
+            }
+        }
+        var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
+        context.SetVerificationSubject(caller, code);
         var answer = await verification.VerifyAsync(code, request.HolderName, null, disclosure, cancellationToken);
+        if (decision is not null)
+        {
+            await budget.ReportAsync(decision, bound: answer.Certificate is not null, cancellationToken);
+        }
+        metrics.Record(VerificationChannels.Scan, caller, answer.Outcome, code);
         if (offline is not null && answer.Outcome != "VALID")
         {
             warnings.Add(new ScanWarningDto("scan.offline_outdated",

@@ -106,7 +106,7 @@ public sealed class QrTokens
     {
         if (options.TokenKeys.Count == 0)
         {
-            if (!(layout.EmbeddedDefault && layout.SeedDemoData))
+            if (!(layout.Demo))
             {
                 return new QrTokens([], null);
             }

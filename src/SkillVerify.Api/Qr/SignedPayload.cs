@@ -63,7 +63,14 @@ public static class SignedPayload
             throw new ArgumentException("The claims must name the signing key, and the key must hold its private part.", nameof(key));
         }
         var protectedHeaders = new CoseHeaderMap { [CoseHeaderLabel.KeyIdentifier] = CoseHeaderValue.FromBytes(Encoding.UTF8.GetBytes(key.KeyId)) };
-        var cose = CoseSign1Message.SignEmbedded(WriteClaims(claims), new CoseSigner(key.Key, HashAlgorithmName.SHA256, protectedHeaders));
+        var content = WriteClaims(claims);
+        byte[] cose;
+        // The COSE signer draws a fresh nonce each time: sign again until s is low (half the time at once), never a high-S payload.
+        do
+        {
+            cose = CoseSign1Message.SignEmbedded(content, new CoseSigner(key.Key, HashAlgorithmName.SHA256, protectedHeaders));
+        }
+        while (!SigningKeys.IsLowS(CoseMessage.DecodeSign1(cose).Signature.Span));
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
@@ -108,7 +115,8 @@ public static class SignedPayload
         bool signatureValid;
         try
         {
-            signatureValid = message.VerifyEmbedded(key.Key);
+            // (r, n − s) verifies too: only the low-S form is accepted, so no second encoding of a payload passes.
+            signatureValid = SigningKeys.IsLowS(message.Signature.Span) && message.VerifyEmbedded(key.Key);
         }
         catch (CryptographicException)
         {

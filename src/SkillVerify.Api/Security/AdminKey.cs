@@ -10,7 +10,7 @@ public sealed class AdminOptions
 {
     public const string Section = "Admin";
 
-    /// <summary>The demo admin key: accepted only on the embedded default with its demo dataset, documented in README.</summary>
+    /// <summary>The demo admin key: accepted only in demo mode (Demo:Enabled), documented in README.</summary>
     public const string DemoKey = "demo-admin-key-not-for-production";
 
     /// <summary>Keys (at least 32 characters) for admins and issuing bodies, sent in the X-Api-Key header.</summary>
@@ -26,12 +26,32 @@ public sealed class AdminKeys
     public AdminKeys(IOptions<AdminOptions> options, StorageLayout layout)
     {
         var keys = options.Value.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).ToList();
-        if (layout.EmbeddedDefault && layout.SeedDemoData)
+        if (layout.Demo)
         {
             keys.Add(AdminOptions.DemoKey);
         }
         digests = keys.Select(k => SHA256.HashData(Encoding.UTF8.GetBytes(k))).ToList();
     }
+
+    /// <summary>Query parameter names that would carry a key in a URL (logged, cached, shared): always refused, admin or partner.</summary>
+    private static readonly string[] KeyParameters = ["apiKey", "api_key", "api-key", "x-api-key", "key"];
+
+    /// <summary>Whether the URL carries something named like a key (names compared case-insensitively).</summary>
+    public static bool HasKeyInQuery(HttpRequest request)
+    {
+        foreach (var name in KeyParameters)
+        {
+            if (request.Query.ContainsKey(name))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Who made an admin write, for the audit record: a fingerprint of the key (never the key).</summary>
+    public static string Fingerprint(string? key) =>
+        "admin:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key ?? "")))[..12];
 
     public bool IsValid(string? key)
     {
@@ -67,7 +87,7 @@ public static class AdminKeyExtensions
         builder.WithMetadata(new OpenApi.ApiKeyMetadata(true, "管理员或发证机构的 API 密钥", "an admin or issuing-body key")).AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
-            if (request.Query.ContainsKey("apiKey") || request.Query.ContainsKey("api_key") || request.Query.ContainsKey(AdminKeys.Header))
+            if (AdminKeys.HasKeyInQuery(request))
             {
                 return Problems.BadRequest("auth.key_in_query", "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header.");
             }

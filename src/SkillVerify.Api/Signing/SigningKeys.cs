@@ -99,24 +99,57 @@ public sealed class SigningKeys
 
     public bool TryFind(string keyId, out SigningKey key) => published.TryGetValue(keyId, out key!);
 
-    /// <summary>ES256 (JWS): ECDSA P-256 over SHA-256, the signature as r‖s (64 bytes), with the active key.</summary>
+    /// <summary>ES256 (JWS): ECDSA P-256 over SHA-256, the signature as r‖s (64 bytes) with s low (≤ n/2), with the active key.</summary>
     public (string KeyId, byte[] Signature) SignEs256(ReadOnlySpan<byte> data)
     {
         var key = Active ?? throw new InvalidOperationException("No signing key is configured (Signing:Keys).");
-        return (key.KeyId, key.Key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        var signature = key.Key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        ToLowS(signature);
+        return (key.KeyId, signature);
     }
 
-    /// <summary>Verifies an ES256 signature with a published key whose window covers <paramref name="signedAt"/>.</summary>
+    /// <summary>Verifies an ES256 signature with a published key whose window covers <paramref name="signedAt"/>; a high-S signature is refused.</summary>
     public bool VerifyEs256(string keyId, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, DateTimeOffset signedAt) =>
-        TryFind(keyId, out var key) && key.CoversInstant(signedAt)
+        IsLowS(signature) && TryFind(keyId, out var key) && key.CoversInstant(signedAt)
         && key.Key.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    // The order n of P-256's base point. ECDSA accepts (r, s) and (r, n − s) alike; only s ≤ n/2 is produced and
+    // accepted, so a signature has one form and nobody can mint a second valid encoding of what we signed.
+    private static readonly System.Numerics.BigInteger Order = System.Numerics.BigInteger.Parse(
+        "0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
+
+    private static readonly System.Numerics.BigInteger HalfOrder = Order >> 1;
+
+    /// <summary>Whether an r‖s P-256 signature (64 bytes) has its s in the lower half (1 ≤ s ≤ n/2).</summary>
+    public static bool IsLowS(ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != 64)
+        {
+            return false;
+        }
+        var value = new System.Numerics.BigInteger(signature[32..], isUnsigned: true, isBigEndian: true);
+        return value.Sign > 0 && value <= HalfOrder;
+    }
+
+    /// <summary>Replaces a high s by n − s in an r‖s P-256 signature (the same signature, its one accepted form).</summary>
+    public static void ToLowS(Span<byte> signature)
+    {
+        if (signature.Length != 64 || IsLowS(signature))
+        {
+            return;
+        }
+        var value = new System.Numerics.BigInteger(signature[32..], isUnsigned: true, isBigEndian: true);
+        var low = (Order - value).ToByteArray(isUnsigned: true, isBigEndian: true);
+        signature[32..].Clear();
+        low.CopyTo(signature[(64 - low.Length)..]);
+    }
 
     /// <summary>Loads the configured keys, or on the embedded demo (nothing configured) a random key kept in the data folder.</summary>
     public static SigningKeys Load(SigningOptions options, StorageLayout layout)
     {
         if (options.Keys.Count == 0)
         {
-            return layout.EmbeddedDefault && layout.SeedDemoData ? new SigningKeys([LoadDemoKey(layout.DataDirectory)], null) : new SigningKeys([], null);
+            return layout.Demo ? new SigningKeys([LoadDemoKey(layout.DataDirectory)], null) : new SigningKeys([], null);
         }
         var keys = new List<SigningKey>();
         foreach (var k in options.Keys)

@@ -19,14 +19,15 @@ public readonly record struct Lookup<T>(T? Value, bool FromCache) where T : clas
 /// <summary>
 /// Certificate and organization records, and the registry snapshot, read through HybridCache (bounded
 /// in-process L1, Redis L2 when configured): one database query per key however many callers ask at
-/// once. "Not found" is remembered only in the bounded <see cref="NotFoundCache"/>, never in Redis.
-/// Writes evict through <see cref="CacheInvalidator"/>.
+/// once. A certificate that is not found is cached exactly as a found one is (the same entry options in
+/// every tier), so no lifetime tells a real code from an unknown one; an organization that is not found
+/// (the registry is public) is remembered only in the bounded <see cref="NotFoundCache"/>, so a flood of codes
+/// of unregistered issuers adds nothing to Redis. Writes evict through <see cref="CacheInvalidator"/>.
 /// </summary>
 public sealed class RecordCache(ISkillVerifyStore store, HybridCache cache, NotFoundCache notFound, TimeProvider time, CacheInvalidator invalidator)
 {
     public static readonly TimeSpan FoundTtl = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan LocalTtl = TimeSpan.FromMinutes(1);
-    public static readonly TimeSpan NotFoundTtl = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(5);
 
     private static readonly HybridCacheEntryOptions FoundOptions = new() { Expiration = FoundTtl, LocalCacheExpiration = LocalTtl };
@@ -41,7 +42,7 @@ public sealed class RecordCache(ISkillVerifyStore store, HybridCache cache, NotF
     private RegistrySnapshot? lastSnapshot;
 
     public Task<Lookup<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) =>
-        GetAsync(CertificateKey(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), [], cancellationToken);
+        GetAsync(CertificateKey(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), [], cancellationToken, cacheMissingLikeFound: true);
 
     public Task<Lookup<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) =>
         GetAsync(OrganizationKey(code), code, static (s, c, ct) => s.FindOrganizationAsync(c, ct), [], cancellationToken);
@@ -66,13 +67,13 @@ public sealed class RecordCache(ISkillVerifyStore store, HybridCache cache, NotF
         await invalidator.InvalidateAsync(CacheInvalidation.ForOrganizations(code), cancellationToken);
 
     private async Task<Lookup<T>> GetAsync<T>(string key, string id, Func<ISkillVerifyStore, string, CancellationToken, Task<T?>> load, string[] tags,
-        CancellationToken cancellationToken, HybridCacheEntryOptions? options = null) where T : class
+        CancellationToken cancellationToken, HybridCacheEntryOptions? options = null, bool cacheMissingLikeFound = false) where T : class
     {
-        if (notFound.Contains(key))
+        if (!cacheMissingLikeFound && notFound.Contains(key))
         {
             return new Lookup<T>(null, FromCache: true);
         }
-        var state = new LoadState<T>(store, id, load, time, notFound, key);
+        var state = new LoadState<T>(store, id, load, time, cacheMissingLikeFound ? null : notFound, key);
         try
         {
             var entry = await cache.GetOrCreateAsync(key, state, Factory, options ?? FoundOptions, tags, cancellationToken);
@@ -92,10 +93,15 @@ public sealed class RecordCache(ISkillVerifyStore store, HybridCache cache, NotF
         {
             s.Loaded = true;
             var value = await s.Load(s.Store, s.Id, ct);
+            if (value is null && s.NotFound is null)
+            {
+                // Stored like a record, in L1 and L2 for the same time: a miss and a hit age alike.
+                return new Cached<T>(null, s.Time.GetUtcNow());
+            }
             if (value is null)
             {
                 // Remembered before the waiting callers are released, so late arrivals do not query again.
-                s.NotFound.Add(s.Key);
+                s.NotFound!.Add(s.Key);
                 throw new RecordNotFoundException();
             }
             return new Cached<T>(value, s.Time.GetUtcNow());
@@ -106,13 +112,13 @@ public sealed class RecordCache(ISkillVerifyStore store, HybridCache cache, NotF
     private sealed class RecordNotFoundException : Exception;
 
     private sealed class LoadState<T>(ISkillVerifyStore store, string id, Func<ISkillVerifyStore, string, CancellationToken, Task<T?>> load, TimeProvider time,
-        NotFoundCache notFound, string key) where T : class
+        NotFoundCache? notFound, string key) where T : class
     {
         public TimeProvider Time => time;
         public ISkillVerifyStore Store => store;
         public string Id => id;
         public Func<ISkillVerifyStore, string, CancellationToken, Task<T?>> Load => load;
-        public NotFoundCache NotFound => notFound;
+        public NotFoundCache? NotFound => notFound;
         public string Key => key;
         public bool Loaded { get; set; }
     }

@@ -17,7 +17,7 @@ public sealed class DatabaseOutageTests(ITestOutputHelper output)
         {
             ["Database:Provider"] = "postgres",
             ["ConnectionStrings:SkillVerify"] = pg.ConnectionString,
-            ["Database:SeedDemoData"] = "true",
+            [SkillVerifyFactory.SeedDemoData] = "true",
             ["Privacy:HashKey"] = CacheFactory.HashKey,
         });
         var client = factory.CreateClient();

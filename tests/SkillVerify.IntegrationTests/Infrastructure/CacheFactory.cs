@@ -32,7 +32,7 @@ public sealed class CacheFactory(IDictionary<string, string?> settings) : SkillV
         if (sqliteFile is not null)
         {
             settings["ConnectionStrings:SkillVerify"] = $"Data Source={sqliteFile}";
-            settings["Database:SeedDemoData"] = "true";
+            settings[SkillVerifyFactory.SeedDemoData] = "true";
             settings["Privacy:HashKey"] = HashKey;
             settings["Admin:ApiKeys:0"] = AdminKey;
         }

@@ -1,16 +1,22 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SkillVerify.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The service on its embedded default (a real SQLite file in a fresh temporary folder, the demo
-/// dataset), one per test class or test. Extra settings override the defaults.
+/// The service as README's first command runs it (demo mode: a real SQLite file in a fresh temporary folder, the
+/// demo dataset and keys), one per test class or test. Extra settings override the defaults; a test that configures
+/// anything real (a database, a hash key, an admin key) runs without demo mode, as the service insists, and may ask
+/// for the demo dataset with <see cref="SeedDemoData"/>.
 /// </summary>
 public class SkillVerifyFactory : WebApplicationFactory<Program>
 {
+    /// <summary>A test-side setting, not the service's: fill the (migrated, empty) database with the demo dataset once the host has started.</summary>
+    public const string SeedDemoData = "Test:SeedDemoData";
+
     private readonly Dictionary<string, string?> settings;
 
     public SkillVerifyFactory()
@@ -29,11 +35,16 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
             ["Database:DataDirectory"] = DataDirectory,
             // Tests send many requests from one client; the rate-limit tests set their own limits.
             ["RateLimiting:AnonymousPerMinute"] = "1000000",
+            ["RateLimiting:HolderChecksPerMinute"] = "1000000",
+            ["RateLimiting:FailedChecksPerCertificate"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             this.settings[key] = value;
         }
+        var real = this.settings.Any(s => !string.IsNullOrEmpty(s.Value) && (s.Key is "ConnectionStrings:SkillVerify" or "Privacy:HashKey" or "Privacy:HashKeyFile"
+            || s.Key.StartsWith("Admin:ApiKeys", StringComparison.Ordinal) || (s.Key == "Database:Provider" && s.Value != "sqlite")));
+        this.settings.TryAdd("Demo:Enabled", real ? "false" : "true");
     }
 
     public string DataDirectory { get; }
@@ -51,6 +62,20 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (settings.GetValueOrDefault(SeedDemoData) == "true")
+        {
+            builder.ConfigureServices(services => services.AddHostedService<DemoDataSeeder>());
+        }
+    }
+
+    /// <summary>Runs after Program.cs applied the schema: the demo dataset in a database the test configured.</summary>
+    private sealed class DemoDataSeeder(IServiceProvider services) : Microsoft.Extensions.Hosting.IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => SkillVerify.Data.Demo.DemoData.SeedIfEmptyAsync(
+            services.GetRequiredService<SkillVerify.Data.ISkillVerifyStore>(), services.GetRequiredService<SkillVerify.Domain.Privacy.HolderHasher>(),
+            services.GetRequiredService<TimeProvider>(), cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>A client whose every answer is held to the OpenAPI document this service serves (<see cref="Contract.ContractHandler"/>).</summary>

@@ -34,11 +34,22 @@ public static class Tool
     /// <summary>Starts the service binary with a wrong setting; it must stop on its own (a fresh data folder, a free port).</summary>
     public static Task<(int ExitCode, string Output)> RunServiceAsync(IDictionary<string, string> environment)
     {
-        var all = new Dictionary<string, string>(environment)
-        {
-            ["Database__DataDirectory"] = TestFolders.New(),
-        };
+        var all = WithDemoDefault(environment);
+        all["Database__DataDirectory"] = TestFolders.New();
         return RunAsync(Service, all, "--urls", "http://127.0.0.1:0");
+    }
+
+    /// <summary>
+    /// Demo mode on, as README's first command runs the service, unless the test configures something real (a
+    /// database, a hash key, an admin key) or says Demo__Enabled itself: the service refuses demo mode beside those.
+    /// </summary>
+    public static Dictionary<string, string> WithDemoDefault(IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var all = new Dictionary<string, string>(environment);
+        var real = all.Any(e => !string.IsNullOrEmpty(e.Value) && (e.Key is "ConnectionStrings__SkillVerify" or "Privacy__HashKey" or "Privacy__HashKeyFile"
+            || e.Key.StartsWith("Admin__ApiKeys", StringComparison.Ordinal) || (e.Key == "Database__Provider" && e.Value != "sqlite")));
+        all.TryAdd("Demo__Enabled", real ? "false" : "true");
+        return all;
     }
 
     /// <summary>`dotnet PROGRAM ARGUMENTS` from the test output folder, run in <paramref name="workingDirectory"/>, output captured.</summary>
@@ -69,7 +80,7 @@ public static class Tool
     public static async Task<RunningService> StartServiceAsync(IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
         var url = $"http://127.0.0.1:{KestrelInstance.FreePort()}";
-        var service = new RunningService(Process.Start(StartInfo(Service, environment, workingDirectory, "--urls", url))!, url);
+        var service = new RunningService(Process.Start(StartInfo(Service, WithDemoDefault(environment), workingDirectory, "--urls", url))!, url);
         await service.WaitUntilReadyAsync();
         return service;
     }

@@ -16,10 +16,13 @@ public partial class ObservabilityTests
     private const string Holder = "王小明";
     private const string IdNumber = "440305199203154212";
 
+    /// <summary>/metrics on the test server's host, as an operator's management host pattern would serve it.</summary>
+    internal static readonly Dictionary<string, string?> MetricsOnTestHost = new() { ["Observability:MetricsHost"] = "localhost" };
+
     [Fact]
     public async Task MetricsCountVerificationsByOutcomeAndChannel()
     {
-        using var factory = new SkillVerifyFactory();
+        using var factory = SkillVerifyFactory.With(MetricsOnTestHost);
         var client = factory.CreateClient();
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
@@ -29,8 +32,8 @@ public partial class ObservabilityTests
         var metrics = await client.GetStringAsync("/metrics");
 
         // At least: the SDK listens to every meter of this name in the process, and other tests' hosts run alongside.
-        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"http\"", "outcome=\"VALID\"") >= 2);
-        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"http\"", "outcome=\"INVALID\"") >= 1);
+        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"api\"", "outcome=\"VALID\"") >= 2);
+        Assert.True(Sample(metrics, "skillverify_verifications_total", "channel=\"api\"", "outcome=\"INVALID\"") >= 1);
         // The same code twice: the second verification's records come from cache.
         Assert.True(Sample(metrics, "skillverify_cache_lookups_total", "entity=\"certificate\"", "result=\"hit\"") >= 1);
         Assert.True(Sample(metrics, "skillverify_cache_lookups_total", "entity=\"certificate\"", "result=\"miss\"") >= 1);
@@ -44,7 +47,7 @@ public partial class ObservabilityTests
     {
         using var factory = new SkillVerifyFactory();
         var client = factory.CreateClient();
-        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder, idNumber = IdNumber });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = "李四" });
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code });
         await client.PostJsonAsync("/api/v1/verifications", new { holderName = Holder }); // malformed: no audit record
@@ -56,8 +59,9 @@ public partial class ObservabilityTests
         {
             Assert.Equal(9001, a.EventId.Id);
             Assert.Equal("VerificationAudited", a.EventId.Name);
-            Assert.Equal("http", Value(a, "Channel"));
-            Assert.Equal("anonymous", Value(a, "Partner"));
+            Assert.Equal("api", Value(a, "Channel"));
+            Assert.Equal("anonymous", Value(a, "Caller"));
+            Assert.Equal("Y000044030006233******", Value(a, "Code"));
             Assert.True(DateTimeOffset.TryParse(Value(a, "At"), CultureInfo.InvariantCulture, out _));
         });
         Assert.Equal(["VALID", "NOT_FOUND", "UNKNOWN"], audits.Select(a => Value(a, "Outcome")));
@@ -65,10 +69,128 @@ public partial class ObservabilityTests
     }
 
     [Fact]
-    public async Task LogsOfEveryDemoCaseCarryNoNameIdNumberOrFullCode()
+    public async Task EveryChannelLeavesOneAuditRecordPerVerificationNamingTheChannelAndCaller()
+    {
+        using var factory = SkillVerifyFactory.With(SkillVerify.IntegrationTests.Qr.QrTestSupport.FixedQrSettings());
+        var partner = await factory.CreatePartnerKeyAsync();
+        var client = factory.CreateClient();
+        var keyed = factory.CreateClient().WithKey(partner.Plaintext);
+        var token = SkillVerify.IntegrationTests.Qr.QrTestSupport.ExpectedToken(Code);
+
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
+        await keyed.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
+        await keyed.PostJsonAsync("/api/v1/verifications/batch", new { items = new[] { new { code = Code, holderName = Holder }, new { code = "S000032010101224000456", holderName = "张伟" } } });
+        await client.PostJsonAsync("/api/v1/scans", new { payload = Code, holderName = "李四" });
+        await client.PostJsonAsync("/api/v1/scans", new { payload = $"{SkillVerify.IntegrationTests.Qr.QrTestSupport.PublicBaseUrl}/v/{Code}?t={token}" });
+        await client.GetAsync($"/v/{Code}?t={token}");
+        await client.PostAsync($"/v/{Code}", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = Holder }));
+        await client.GetAsync($"/v/{Code}"); // the name form: nothing verified yet, no record
+
+        var audits = factory.Logs.Entries.Where(e => e.Category == VerificationAudit.Category && e.EventId.Id == 9001)
+            .Select(a => (Value(a, "Channel"), Value(a, "Caller"), Value(a, "Outcome"), Value(a, "Code"))).ToList();
+
+        var partnerCaller = "partner:" + partner.Plaintext.Split('_')[1];
+        Assert.Equal<(string?, string?, string?, string?)>(
+        [
+            ("api", "anonymous", "VALID", "Y000044030006233******"),
+            ("api", partnerCaller, "VALID", "Y000044030006233******"),
+            ("batch", partnerCaller, "VALID", "Y000044030006233******"),
+            ("batch", partnerCaller, "INVALID", "S000032010101224******"),
+            ("scan", "anonymous", audits[4].Item3, "Y000044030006233******"),
+            ("scan", "token", "VALID", "Y000044030006233******"),
+            ("page", "token", "VALID", "Y000044030006233******"),
+            ("page", "anonymous", "VALID", "Y000044030006233******"),
+        ], audits);
+        Assert.NotEqual("VALID", audits[4].Item3);
+        AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task EveryAdminWriteLeavesOneAuditRecordWithWhoWhatAndWhy()
+    {
+        const string adminKey = "an-admin-key-for-the-audit-test-0123456789";
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
+        {
+            ["Privacy:HashKey"] = CacheFactory.HashKey,
+            ["Admin:ApiKeys:0"] = adminKey,
+            [SkillVerifyFactory.SeedDemoData] = "true",
+        });
+        var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add(SkillVerify.Api.Security.AdminKeys.Header, adminKey);
+
+        var revoked = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation", new { reason = "证书信息造假", effectiveDate = "2025-01-02" });
+        var suspended = await admin.PostJsonAsync("/api/v1/admin/organizations/S000032010101/status-events", new { status = "suspended", effectiveDate = "2025-01-03", reason = "年度评估不合格" });
+        await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation", new { effectiveDate = "2025-01-02" }); // refused: no reason, no write
+
+        var audits = factory.Logs.Entries.Where(e => e.Category == VerificationAudit.Category && e.EventId.Id == 9002).ToList();
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
+        Assert.Equal(2, audits.Count);
+        Assert.All(audits, a => Assert.Equal(SkillVerify.Api.Security.AdminKeys.Fingerprint(adminKey), Value(a, "Who")));
+        Assert.DoesNotContain(adminKey, string.Join("\n", factory.Logs.Lines));
+        Assert.Contains("revoked", Value(audits[0], "Action"));
+        Assert.Equal("Y000044030006233******", Value(audits[0], "Target"));
+        Assert.Equal("证书信息造假", Value(audits[0], "Reason"));
+        Assert.Contains("suspended", Value(audits[1], "Action"));
+        Assert.Equal("S000032010101", Value(audits[1], "Target"));
+        Assert.Equal("年度评估不合格", Value(audits[1], "Reason"));
+        AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task MetricsAreNotServedOnTheServicePortByDefault()
     {
         using var factory = new SkillVerifyFactory();
         var client = factory.CreateClient();
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
+
+        using var metrics = await client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+        Assert.DoesNotContain("skillverify_", await metrics.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task MetricsAreServedOnlyOnTheManagementPort()
+    {
+        var management = KestrelInstance.FreePort();
+        await using var factory = new TwoPortFactory(management);
+        using var service = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{factory.ServicePort}/") };
+        using var scrape = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{management}/") };
+        await service.PostJsonAsync("api/v1/verifications", new { code = Code, holderName = Holder });
+
+        using var onService = await service.GetAsync("metrics");
+        var onManagement = await scrape.GetStringAsync("metrics");
+
+        Assert.Equal(HttpStatusCode.NotFound, onService.StatusCode);
+        Assert.Contains("skillverify_verifications_total", onManagement);
+    }
+
+    /// <summary>Kestrel on a service port and a management port, /metrics bound to the second (Observability:MetricsHost=*:port).</summary>
+    private sealed class TwoPortFactory : SkillVerifyFactory
+    {
+        public TwoPortFactory(int management)
+            : base(new Dictionary<string, string?> { ["Observability:MetricsHost"] = $"*:{management}" })
+        {
+            ServicePort = KestrelInstance.FreePort();
+            UseKestrel(o =>
+            {
+                o.Listen(IPAddress.Loopback, ServicePort);
+                o.Listen(IPAddress.Loopback, management);
+            });
+            StartServer();
+        }
+
+        public int ServicePort { get; }
+    }
+
+    [Fact]
+    public async Task LogsOfEveryDemoCaseCarryNoNameIdNumberOrFullCode()
+    {
+        using var factory = new SkillVerifyFactory();
+        var partner = await factory.CreatePartnerKeyAsync(idMatching: true);
+        var client = factory.CreateClient().WithKey(partner.Plaintext);
         foreach (var demo in DemoData.Cases)
         {
             await client.PostJsonAsync("/api/v1/verifications", new { code = demo.Code, holderName = demo.HolderName, idNumber = IdNumber });

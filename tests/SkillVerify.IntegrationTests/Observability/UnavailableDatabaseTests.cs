@@ -25,7 +25,7 @@ public class UnavailableDatabaseTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.True(response.Headers.Contains("Retry-After"));
-        Assert.True(ObservabilityTests.Sample(metrics, "skillverify_verifications_total", "channel=\"http\"", "outcome=\"UNAVAILABLE\"") >= 1);
+        Assert.True(ObservabilityTests.Sample(metrics, "skillverify_verifications_total", "channel=\"api\"", "outcome=\"UNAVAILABLE\"") >= 1);
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("skillverify_db_operation_duration_seconds_count{", StringComparison.Ordinal) && l.Contains("result=\"error\""));
         var audit = Assert.Single(factory.Logs.Entries, e => e.Category == VerificationAudit.Category);
         Assert.Equal("UNAVAILABLE", audit.State.Single(kv => kv.Key == "Outcome").Value);
@@ -33,7 +33,7 @@ public class UnavailableDatabaseTests
     }
 
     /// <summary>The service over a store that can be switched off: every call then fails as a dropped connection does.</summary>
-    private sealed class BreakableStoreFactory : SkillVerifyFactory
+    private sealed class BreakableStoreFactory() : SkillVerifyFactory(ObservabilityTests.MetricsOnTestHost)
     {
         public volatile bool Down;
 

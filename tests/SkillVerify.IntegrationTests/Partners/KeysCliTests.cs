@@ -17,7 +17,7 @@ public sealed class KeysCliTests : IDisposable
         using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
         {
             ["ConnectionStrings:SkillVerify"] = Database,
-            ["Database:SeedDemoData"] = "true",
+            [SkillVerifyFactory.SeedDemoData] = "true",
             ["Privacy:HashKey"] = CacheFactory.HashKey,
             ["Partners:RefreshSeconds"] = "1",
         });

@@ -118,7 +118,7 @@ public sealed class QrWithoutSettingsTests
     {
         using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
         {
-            ["Database:SeedDemoData"] = "false",
+            ["Privacy:HashKey"] = CacheFactory.HashKey,
             ["Admin:ApiKeys:0"] = AdminKey,
         });
         var client = factory.CreateClient();

@@ -134,6 +134,31 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
         Assert.Equal(["Y000044030006"], byCodePrefix.Items.Select(i => i.Code));
     }
 
+    [Theory]
+    [InlineData("%", "S000044030008")]
+    [InlineData("_", "S000044030009")]
+    [InlineData("[", "S000044030010")]
+    [InlineData("!", "S000044030011")]
+    [InlineData("100%", "S000044030008")]
+    [InlineData("[A-Z]", null)]
+    [InlineData("广东%学院", null)]
+    [InlineData("S_000", null)]
+    public async Task SearchTextMatchesWildcardCharactersLiterally(string text, string? only)
+    {
+        await store.UpsertOrganizationsAsync(
+        [
+            Organization("S000044030007", "广东技师学院", "44"),
+            Organization("S000044030008", "就业率100%职业学校", "44"),
+            Organization("S000044030009", "技能_评价中心", "44"),
+            Organization("S000044030010", "[示范]培训学校", "44"),
+            Organization("S000044030011", "优秀!评价机构", "44"),
+        ]);
+
+        var found = await store.SearchOrganizationsAsync(new OrganizationQuery(null, null, text, null, 1, 10));
+
+        Assert.Equal(only is null ? [] : [only], found.Items.Select(i => i.Code));
+    }
+
     private static CertificateRecord Certificate(string code, string name, string? id) => new(
         code, code[..13], code[15], new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 3, 1), "6-31-01-03", "电工", null,
         Hasher.HashName(name), HolderNormalization.MaskName(name),
