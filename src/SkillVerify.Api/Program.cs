@@ -7,6 +7,7 @@ using SkillVerify.Api.Federation;
 using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
+using SkillVerify.Api.Pages;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.RateLimiting;
@@ -45,6 +46,8 @@ builder.AddPartners();
 builder.AddFederation();
 // Per-address and per-partner request limits, shared through Redis when configured.
 builder.AddRateLimits();
+// Pages for people (Razor components rendered on the server): home, result, organizations, report, receipts, spreadsheet.
+builder.AddPages();
 // JSON with source generation, problem details with stable codes, OpenAPI.
 builder.AddApiPlumbing();
 // Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
@@ -77,7 +80,7 @@ app.MapPartners();
 // One fixed document path: a document-name parameter would echo any input back in a plain-text 404.
 app.MapOpenApi("/openapi/v1.json");
 app.MapScalarApiReference("/docs");
-app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+app.MapPages();
 
 try
 {

@@ -66,7 +66,6 @@ public static partial class QrApi
             .Produces<ScanResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        app.MapMobilePage();
         return images;
     }
 
