@@ -22,6 +22,10 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_EnableDiagnostics=0 \
     DOTNET_NOLOGO=1 \
     TMPDIR=/tmp
+# The PDF report embeds these TrueType fonts (Chinese: Droid Sans Fallback; Latin: DejaVu Sans); see docs/pages.md.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-droid-fallback fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 USER $APP_UID

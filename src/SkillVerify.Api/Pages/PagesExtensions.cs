@@ -293,7 +293,7 @@ public static class PagesExtensions
         var zh = new Ui(false, "", "", new Dictionary<string, string?>());
         var en = new Ui(true, "", "", new Dictionary<string, string?>());
         var level = answer.Certificate?.Level;
-        return new ReportItem(row, code, holderCompared, answer.Outcome, level?.Code, level?.Name, standing?.Value,
+        return new ReportItem(row, code, holderCompared, answer.Outcome, level?.Code, withReasons ? level?.Name : null, standing?.Value,
             withReasons ? zh.Reason(answer) : null, withReasons ? en.Reason(answer) : null, null);
     }
 

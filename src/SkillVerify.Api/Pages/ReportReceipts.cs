@@ -47,13 +47,20 @@ public sealed class ReportReceipts(SigningKeys keys)
     public const string Type = "skillverify-report+jws";
     public const int MaxLength = 64 * 1024;
 
+    // Chinese and '+' as they are (not \uXXXX): a third the bytes, so a smaller QR. Safe inside base64url.
+    private static readonly PagesJson Compact = new(new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+
     public bool CanSign => keys.Active is { CanSign: true };
 
     public string Issue(ReportReceiptContent content)
     {
         var active = keys.Active ?? throw new InvalidOperationException("No signing key is configured (Signing:Keys).");
-        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new ReceiptHeader("ES256", active.KeyId, Type), PagesJson.Default.ReceiptHeader));
-        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(content, PagesJson.Default.ReportReceiptContent));
+        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new ReceiptHeader("ES256", active.KeyId, Type), Compact.ReceiptHeader));
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(content, Compact.ReportReceiptContent));
         var signingInput = header + "." + payload;
         var (_, signature) = keys.SignEs256(Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64Url.EncodeToString(signature);

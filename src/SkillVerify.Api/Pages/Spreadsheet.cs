@@ -127,7 +127,13 @@ public static class Spreadsheet
             [ui.T("结果代码", "Outcome code")] = i.Error ?? i.Outcome,
             [ui.T("说明", "Explanation")] = (ui.En ? i.ReasonEn : i.ReasonZh) ?? "",
             [ui.T("等级", "Level")] = i.Level is { Length: 1 } l && SkillVerify.Domain.Reference.ReferenceData.FindLevel(l[0]) is { } level ? (ui.En ? level.NameEn : level.Name) : "",
-            [ui.T("称号状态", "Standing")] = i.Standing ?? "",
+            [ui.T("称号状态", "Standing")] = i.Standing switch
+            {
+                "current" => ui.T("现行", "current"),
+                "historical" => ui.T("历史称号", "historical"),
+                "not_yet_in_force" => ui.T("尚未生效", "not yet in force"),
+                _ => "",
+            },
             [ui.T("姓名已比对", "Name compared")] = i.HolderCompared ? ui.T("是", "yes") : ui.T("否", "no"),
         }).ToList();
 

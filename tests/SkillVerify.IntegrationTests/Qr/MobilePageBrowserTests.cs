@@ -123,15 +123,18 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         Assert.StartsWith(expected.Level.Name, await FieldAsync(page, "level"));
         Assert.Contains("电工", await FieldAsync(page, "occupation"));
         Assert.Equal("2023-06-15", await FieldAsync(page, "issue-date"));
-        Assert.Equal("/api/v1/organizations/Y000044030006", await page.Locator("dd[data-field=issuer] a").GetAttributeAsync("href"));
+        // The issuer link opens the organization's page for people, not JSON.
+        Assert.Equal("/organizations/Y000044030006", await page.Locator("dd[data-field=issuer] a").GetAttributeAsync("href"));
+        // A token view compared no name, and says so.
+        Assert.Contains("未比对持证人姓名", await page.Locator("[data-notice=name-not-compared]").InnerTextAsync());
         Assert.Contains("版", await FieldAsync(page, "freshness"));
         await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "valid-zh");
 
         // The English switch is a plain link that keeps the token.
-        await page.Locator("header a").ClickAsync();
+        await page.Locator("header a[hreflang]").ClickAsync();
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
-        await AssertStateAsync(page, "VALID", "VALID");
+        await AssertStateAsync(page, "VALID", "Valid");
         Assert.StartsWith(expected.Level.NameEn, await FieldAsync(page, "level"));
         Assert.Equal(expected.HolderNameMasked, await FieldAsync(page, "holder"));
         await AssertFitsThePhoneAsync(page);
@@ -161,7 +164,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         var page = await phone.NewPageAsync();
         await page.GotoAsync(await PrintedLinkAsync(OutOfScopeCode) + "&lang=en");
 
-        await AssertStateAsync(page, "INVALID", "INVALID");
+        await AssertStateAsync(page, "INVALID", "Invalid");
         Assert.Contains("scope", await page.Locator("#reason").InnerTextAsync());
         Assert.Equal(expected.HolderNameMasked, await FieldAsync(page, "holder"));
         Assert.StartsWith(expected.Level.NameEn, await FieldAsync(page, "level"));
@@ -188,13 +191,14 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "wrong-token-form-zh");
 
-        // A wrong name: INVALID, and still nothing about the record.
+        // A wrong name: NOT_FOUND (the words of an unknown code), and still nothing about the record.
         await page.Locator("#name").FillAsync("李四");
         await page.Locator("button[type=submit]").ClickAsync();
-        await AssertStateAsync(page, "INVALID", "无效");
+        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书");
         Assert.DoesNotContain("?", page.Url.Replace(phone.Server.BaseAddress.ToString(), ""));
         Assert.Equal(0, await page.Locator("dd[data-field=holder]").CountAsync());
         Assert.DoesNotContain("李四", await page.Locator("body").InnerTextAsync());
+        Assert.DoesNotContain("李四", page.Url);
         await ShotAsync(page, "wrong-token-wrong-name-zh");
 
         // The right name, posted (never in the URL): VALID with the masked name and level.
@@ -220,7 +224,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
 
         await page.Locator("#name").FillAsync("张伟");
         await page.Locator("button[type=submit]").ClickAsync();
-        await AssertStateAsync(page, "INVALID", "INVALID");
+        await AssertStateAsync(page, "INVALID", "Invalid");
         Assert.Contains("revoked", await page.Locator("#reason").InnerTextAsync());
         await ShotAsync(page, "missing-token-revoked-en");
     }
