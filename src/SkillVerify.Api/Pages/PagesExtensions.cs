@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Verification;
@@ -39,7 +41,6 @@ public static class PagesExtensions
         // Chinese stays readable in the markup (and a third the size); < > & " ' are still encoded.
         builder.Services.Replace(ServiceDescriptor.Singleton<HtmlEncoder>(HtmlEncoder.Create(UnicodeRanges.All)));
         builder.Services.AddSingleton<ReportReceipts>();
-        builder.Services.AddSingleton<HolderGuesses>();
         return builder;
     }
 
@@ -52,9 +53,9 @@ public static class PagesExtensions
         pages.MapPost("/v/{code}", VerifyByNameAsync);
         pages.MapGet("/organizations", SearchOrganizationsAsync);
         pages.MapGet("/organizations/{organizationCode}", OrganizationAsync);
-        pages.MapPost("/report", (HttpContext c, VerificationService v, QrTokens t, QrLinks l, ReportReceipts r, HolderGuesses g, CodeDecoder d, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/report", (HttpContext c, VerificationService v, QrTokens t, QrLinks l, ReportReceipts r, HolderBindingBudget g, CodeDecoder d, TimeProvider time, CancellationToken ct) =>
             ReportAsync(c, v, t, l, r, g, d, time, pdf: false, ct));
-        pages.MapPost("/report.pdf", (HttpContext c, VerificationService v, QrTokens t, QrLinks l, ReportReceipts r, HolderGuesses g, CodeDecoder d, TimeProvider time, CancellationToken ct) =>
+        pages.MapPost("/report.pdf", (HttpContext c, VerificationService v, QrTokens t, QrLinks l, ReportReceipts r, HolderBindingBudget g, CodeDecoder d, TimeProvider time, CancellationToken ct) =>
             ReportAsync(c, v, t, l, r, g, d, time, pdf: true, ct));
         pages.MapGet("/receipts", (HttpContext context, string? r, ReportReceipts receipts) =>
             Page<ReceiptPage>(context, new { Ui = Ui.ForGet(context, "/receipts"), Check = r is null ? null : receipts.Check(r), Pasted = r }));
@@ -81,7 +82,7 @@ public static class PagesExtensions
 
     // ---------------- verify ----------------
 
-    private static async Task<IResult> CheckAsync(HttpContext context, VerificationService verification, HolderGuesses guesses, CodeDecoder decoder, CancellationToken ct)
+    private static async Task<IResult> CheckAsync(HttpContext context, VerificationService verification, HolderBindingBudget budget, CodeDecoder decoder, CancellationToken ct)
     {
         var (form, refused) = await ReadFormAsync(context, MaxFormBytes, ct);
         if (refused is not null)
@@ -100,15 +101,20 @@ public static class PagesExtensions
         {
             return Page<HomePage>(context, new { Ui = ui, Code = code, Name = name, CodeError = codeError, NameError = nameError }, StatusCodes.Status400BadRequest);
         }
-        if (!await guesses.TryTakeAsync(context, code, ct))
+        var canonical = CodeParser.Parse(code).Canonical;
+        // A name tested against a code spends from the caller's holder-check budget, as on every channel.
+        var decision = canonical is null ? null : await budget.TryTakeAsync(context, VerificationChannels.WebForm, canonical, HolderProof.Details, 1, ct);
+        if (decision is { Allowed: false })
         {
-            return TooMany(context, ui);
+            return Refused(context, ui, decision);
         }
         var answer = await verification.VerifyAsync(code, name, null, Disclosure.Anonymous, ct);
-        return Result(context, ui, answer, code, decoder, name: name, token: null);
+        await ReportAsync(budget, decision, answer, ct);
+        return Result(context, ui, answer, canonical ?? code, decoder, name: name, token: null);
     }
 
-    private static async Task<IResult> ShowQrAsync(string code, string? t, HttpContext context, VerificationService verification, QrTokens tokens, CodeDecoder decoder, CancellationToken ct)
+    private static async Task<IResult> ShowQrAsync(string code, string? t, HttpContext context, VerificationService verification, QrTokens tokens, HolderBindingBudget budget,
+        CodeDecoder decoder, CancellationToken ct)
     {
         var ui = Ui.ForGet(context);
         var parse = CodeParser.Parse(code);
@@ -120,6 +126,11 @@ public static class PagesExtensions
         }
         var canonical = parse.Canonical!;
         var token = parse.Code is not null ? tokens.Check(canonical, t) : TokenState.Missing;
+        // A token tested against a code spends from the holder-check budget too (not bound per certificate).
+        if (token != TokenState.Missing && await budget.TryTakeAsync(context, VerificationChannels.MobilePage, canonical, HolderProof.Token, 1, ct) is { Allowed: false } refused)
+        {
+            return Refused(context, ui, refused);
+        }
         if (token == TokenState.Valid)
         {
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, ct);
@@ -128,7 +139,7 @@ public static class PagesExtensions
         return Page<NameFormPage>(context, new { Ui = ui, Code = canonical, TokenInvalid = token == TokenState.Invalid });
     }
 
-    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, HolderGuesses guesses, CodeDecoder decoder, CancellationToken ct)
+    private static async Task<IResult> VerifyByNameAsync(string code, HttpContext context, VerificationService verification, HolderBindingBudget budget, CodeDecoder decoder, CancellationToken ct)
     {
         var (form, refused) = await ReadFormAsync(context, MaxFormBytes, ct);
         if (refused is not null)
@@ -144,12 +155,14 @@ public static class PagesExtensions
         {
             return Page<NameFormPage>(context, new { Ui = ui, Code = canonical, NameMissing = true });
         }
-        if (nameOk && !await guesses.TryTakeAsync(context, canonical, ct))
+        var decision = parse.Success ? await budget.TryTakeAsync(context, VerificationChannels.MobilePage, canonical, HolderProof.Details, 1, ct) : null;
+        if (decision is { Allowed: false })
         {
-            return TooMany(context, ui);
+            return Refused(context, ui, decision);
         }
         // A code that does not parse is answered with its format error, whatever the name.
         var answer = await verification.VerifyAsync(code, nameOk ? name : null, null, Disclosure.Anonymous, ct);
+        await ReportAsync(budget, decision, answer, ct);
         return Result(context, ui, answer, canonical, decoder, name: nameOk ? name : null, token: null);
     }
 
@@ -228,7 +241,7 @@ public static class PagesExtensions
     // ---------------- report and receipts ----------------
 
     private static async Task<IResult> ReportAsync(HttpContext context, VerificationService verification, QrTokens tokens, QrLinks links, ReportReceipts receipts,
-        HolderGuesses guesses, CodeDecoder decoder, TimeProvider time, bool pdf, CancellationToken ct)
+        HolderBindingBudget budget, CodeDecoder decoder, TimeProvider time, bool pdf, CancellationToken ct)
     {
         var (form, refused) = await ReadFormAsync(context, MaxFormBytes, ct);
         if (refused is not null)
@@ -266,13 +279,17 @@ public static class PagesExtensions
                 "服务器缺少 PDF 所需字体（Debian 软件包 fonts-droid-fallback 和 fonts-dejavu-core）。",
                 "The server lacks the fonts the PDF needs (Debian packages fonts-droid-fallback and fonts-dejavu-core).", null);
         }
-        if (!tokenValid && !await guesses.TryTakeAsync(context, code, ct))
+        var decision = parse.Success
+            ? await budget.TryTakeAsync(context, VerificationChannels.WebForm, parse.Canonical!, tokenValid ? HolderProof.Token : HolderProof.Details, 1, ct)
+            : null;
+        if (decision is { Allowed: false })
         {
-            return TooMany(context, ui);
+            return Refused(context, ui, decision);
         }
         var answer = tokenValid
             ? await verification.VerifyAsync(parse.Canonical!, null, null, Disclosure.Authorized, ct)
             : await verification.VerifyAsync(code, name, null, Disclosure.Anonymous, ct);
+        await ReportAsync(budget, decision, answer, ct);
         var canonical = parse.Canonical ?? code;
         var checkedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var standing = answer.Certificate is { } c ? Standing.Of(c, decoder.Today) : null;
@@ -330,13 +347,14 @@ public static class PagesExtensions
 
     // ---------------- spreadsheet ----------------
 
-    private static async Task<IResult> SpreadsheetAsync(HttpContext context, VerificationService verification, ReportReceipts receipts, HolderGuesses guesses,
+    private static async Task<IResult> SpreadsheetAsync(HttpContext context, VerificationService verification, ReportReceipts receipts, HolderBindingBudget budget,
         CodeDecoder decoder, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
         {
-            return TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "request.content_type",
+                "上传须为表单文件（Content-Type: multipart/form-data）。", "The upload must be a form with a file (Content-Type: multipart/form-data).", null);
         }
         if (request.ContentLength > Spreadsheet.MaxBytes + 8 * 1024)
         {
@@ -386,7 +404,7 @@ public static class PagesExtensions
         foreach (var row in uploaded)
         {
             // Each row alone: a row that cannot be checked is said so, and the others go on.
-            var (result, item, rowFreshness) = await CheckRowAsync(context, row, verification, guesses, decoder, log, ct);
+            var (result, item, rowFreshness) = await CheckRowAsync(context, row, verification, budget, decoder, log, ct);
             rows.Add(result);
             items.Add(item);
             freshness = rowFreshness ?? freshness;
@@ -401,7 +419,7 @@ public static class PagesExtensions
         return Page<SpreadsheetPage>(context, new { Ui = ui, Rows = rows, Receipt = receipt });
     }
 
-    private static async Task<(CheckedRow Row, ReportItem Item, FreshnessDto? Freshness)> CheckRowAsync(HttpContext context, UploadedRow row, VerificationService verification, HolderGuesses guesses,
+    private static async Task<(CheckedRow Row, ReportItem Item, FreshnessDto? Freshness)> CheckRowAsync(HttpContext context, UploadedRow row, VerificationService verification, HolderBindingBudget budget,
         CodeDecoder decoder, ILogger log, CancellationToken ct)
     {
         (CheckedRow, ReportItem, FreshnessDto?) Refused(string code, string zh, string en) =>
@@ -425,16 +443,21 @@ public static class PagesExtensions
         }
         try
         {
-            if (!await guesses.TryTakeAsync(context, row.Code, ct))
+            // Each row spends one holder check from the caller's budget, as a name typed into the form would.
+            var canonical = CodeParser.Parse(row.Code).Canonical;
+            var decision = canonical is null ? null : await budget.TryTakeAsync(context, VerificationChannels.Spreadsheet, canonical, HolderProof.Details, 1, ct);
+            if (decision is { Allowed: false })
             {
-                return Refused("row.budget_exhausted", "已达到核验次数限额，此行未核验，请稍后再试。", "The verification allowance is used up: this row was not checked; try again later.");
+                var (refusal, refusalZh, refusalEn) = decision.Explanation;
+                return Refused(refusal, "此行未核验：" + refusalZh, "This row was not checked: " + refusalEn);
             }
             var answer = await verification.VerifyAsync(row.Code, row.Name, null, Disclosure.Anonymous, ct);
+            await ReportAsync(budget, decision, answer, ct);
             var standing = answer.Certificate is { } c ? Standing.Of(c, decoder.Today) : null;
             var zh = new Ui(false, "", "", new Dictionary<string, string?>());
             var en = new Ui(true, "", "", new Dictionary<string, string?>());
             var view = new VerificationResponseView(answer.Outcome, answer.Certificate?.HolderNameMasked, answer.Certificate?.Level.Code, zh.Reason(answer), en.Reason(answer), standing);
-            var parsed = CodeParser.Parse(row.Code).Canonical ?? row.Code;
+            var parsed = canonical ?? row.Code;
             return (new CheckedRow(row.RowNumber, parsed, view, null, null, null), Item(row.RowNumber, parsed, true, answer, standing, withReasons: true), answer.Freshness);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -473,13 +496,22 @@ public static class PagesExtensions
 
     // ---------------- plumbing ----------------
 
-    private static IResult TooMany(HttpContext context, Ui ui) =>
-        Page<MessagePage>(context, new
+    /// <summary>A check the holder-check budget refused: a 429 page that says why, when to retry and what still works.</summary>
+    private static IResult Refused(HttpContext context, Ui ui, BudgetDecision decision)
+    {
+        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (_, zh, en) = decision.Explanation;
+        return Page<MessagePage>(context, new { Ui = ui, Heading = ui.T("请稍后再试", "Please wait"), Message = ui.T(zh, en) }, StatusCodes.Status429TooManyRequests);
+    }
+
+    /// <summary>Tells the budget whether the holder details matched (an answer that shows a certificate), once the answer is known.</summary>
+    private static async Task ReportAsync(HolderBindingBudget budget, BudgetDecision? decision, VerificationResponse answer, CancellationToken ct)
+    {
+        if (decision is not null)
         {
-            Ui = ui,
-            Heading = ui.T("核验次数过多", "Too many verifications"),
-            Message = ui.T("您在短时间内核验的次数已达上限，请稍后再试。", "You have reached the limit of verifications for now; try again later."),
-        }, StatusCodes.Status429TooManyRequests);
+            await budget.ReportAsync(decision, bound: answer.Certificate is not null, ct);
+        }
+    }
 
     private static IResult TooLarge(HttpContext context, Ui ui) =>
         Page<SpreadsheetPage>(context, new { Ui = ui, Error = ui.T($"文件过大：最多 {Spreadsheet.MaxBytes / 1024} KB。", $"The file is too large: at most {Spreadsheet.MaxBytes / 1024} KB.") },
@@ -508,7 +540,8 @@ public static class PagesExtensions
         var request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
         {
-            return (null, TypedResults.StatusCode(StatusCodes.Status415UnsupportedMediaType));
+            return (null, Problems.Create(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", "request.content_type",
+                "请求体须为表单（Content-Type: application/x-www-form-urlencoded）。", "The request body must be a form (Content-Type: application/x-www-form-urlencoded).", null));
         }
         if (request.ContentLength > maxBytes)
         {

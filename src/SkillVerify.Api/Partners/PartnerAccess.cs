@@ -95,6 +95,14 @@ public static class PartnerAccess
     public static readonly BatchItemError BatchNotAllowed = new(StatusCodes.Status403Forbidden, "auth.batch_not_allowed",
         "该 API 密钥无权使用批量核验。", "This API key may not use batch verification.");
 
+    /// <summary>
+    /// An ID number sent without a partner key. With a known code and name, an ID number's unknown digits are few
+    /// enough to guess, so ID-number matching is only for keyed callers whose key allows it (domain.md §6).
+    /// </summary>
+    public static ProblemHttpResult IdNumberNeedsKey() => Problems.BadRequest("request.id_number_needs_key",
+        "匿名核验不能核对身份证件号码：请只提供证书编号和持证人姓名。需要核对身份证件号码的单位请向证书管理机构申请合作方 API 密钥（X-Api-Key 请求头，须有核对身份证件号码的权限）。",
+        "Anonymous verification does not match ID numbers: send only the certificate code and the holder's name. Organizations that need ID-number matching can ask the certificate authority for a partner API key (X-Api-Key header) with ID-number matching in its scope.");
+
     public static readonly BatchItemError IdMatchingNotAllowed = new(StatusCodes.Status403Forbidden, "auth.id_matching_not_allowed",
         "该 API 密钥无权核对身份证件号码。", "This API key may not match ID numbers.");
 

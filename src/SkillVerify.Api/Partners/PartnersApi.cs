@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
 using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data.Partners;
@@ -42,7 +43,7 @@ public static class PartnersApi
     }
 
     private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
-        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, IReceiptIssuer receipts, TimeProvider time,
+        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, HolderBindingBudget budget, IReceiptIssuer receipts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         // Partner answers speak of people: no shared cache may keep them.
@@ -75,6 +76,12 @@ public static class PartnersApi
         if (count > 1 && await TakeBatchPermitsAsync(context, limiter, count, cancellationToken) is { } limited)
         {
             return limited;
+        }
+        // Every item is a holder check on the key's budget, taken whole or refused whole.
+        var decision = await budget.TryTakeAsync(context, VerificationChannels.Batch, null, HolderProof.Details, count, cancellationToken);
+        if (!decision.Allowed)
+        {
+            return decision.ToProblem(context);
         }
 
         var items = request.Items.EnumerateArray().ToArray();

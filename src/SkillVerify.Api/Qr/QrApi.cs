@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using QRCoder;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.Observability;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
@@ -200,7 +202,7 @@ public static partial class QrApi
     }
 
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> ScanAsync(HttpContext context, VerificationService verification,
-        QrTokens tokens, QrLinks links, SigningKeys signingKeys, CancellationToken cancellationToken)
+        QrTokens tokens, QrLinks links, SigningKeys signingKeys, HolderBindingBudget budget, CancellationToken cancellationToken)
     {
         var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.ScanRequest, cancellationToken, MaxScanBodyBytes);
         if (problem is not null)
@@ -226,6 +228,8 @@ public static partial class QrApi
         OfflineClaims? offline = null;
         string code;
         var disclosure = Disclosure.Anonymous;
+        // A token or signature presented tests the certificate's own proof; otherwise a holder name tests typed details.
+        var tokenPresented = false;
         var parsedCode = CodeParser.Parse(payload);
 
         if (SignedPayload.LooksSigned(payload))
@@ -237,6 +241,7 @@ public static partial class QrApi
             }
             if (result.Status == OfflineStatus.Valid)
             {
+                tokenPresented = true;
                 offline = result.Claims;
                 code = result.Claims!.Code;
                 disclosure = Disclosure.Authorized;
@@ -267,6 +272,7 @@ public static partial class QrApi
             var official = links.IsOfficial(uri, context.Request);
             var token = isVerificationPath ? QueryHelpers.ParseQuery(uri.Query).GetValueOrDefault("t").ToString() : null;
             var tokenState = CodeParser.Parse(code).Code is not null ? tokens.Check(code, token) : TokenState.Missing;
+            tokenPresented = tokenState != TokenState.Missing;
             if (!official)
             {
                 warnings.Add(new ScanWarningDto("scan.unofficial_host",
@@ -298,7 +304,21 @@ public static partial class QrApi
                 "The scanned content is not recognized: it is neither a verification link, a certificate code nor a signed payload.");
         }
 
+        BudgetDecision? decision = null;
+        if (tokenPresented || !string.IsNullOrWhiteSpace(request.HolderName))
+        {
+            decision = await budget.TryTakeAsync(context, VerificationChannels.Scan, CodeParser.Parse(code).Canonical,
+                tokenPresented ? HolderProof.Token : HolderProof.Details, 1, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return decision.ToProblem(context);
+            }
+        }
         var answer = await verification.VerifyAsync(code, request.HolderName, null, disclosure, cancellationToken);
+        if (decision is not null)
+        {
+            await budget.ReportAsync(decision, bound: answer.Certificate is not null, cancellationToken);
+        }
         if (offline is not null && answer.Outcome != "VALID")
         {
             warnings.Add(new ScanWarningDto("scan.offline_outdated",

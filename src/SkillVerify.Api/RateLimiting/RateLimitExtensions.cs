@@ -20,8 +20,15 @@ public static class RateLimitExtensions
             var redis = sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis");
             var shared = string.IsNullOrWhiteSpace(redis) ? null
                 : new RedisWindows(redis, options.Value, local, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RedisWindows>>());
-            return new RequestLimiter(options, local, shared);
+            return new WindowStore(local, shared);
         });
+        services.AddSingleton(sp =>
+        {
+            var store = sp.GetRequiredService<WindowStore>();
+            return new RequestLimiter(sp.GetRequiredService<IOptions<RateLimitOptions>>(), store.Local, store.Shared);
+        });
+        // The one guessing budget every channel that tests a holder binding takes from.
+        services.AddSingleton<HolderBindingBudget>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -16,6 +16,25 @@ public sealed class RateLimitOptions
     /// </summary>
     public int AnonymousPerMinute { get; set; } = 120;
 
+    /// <summary>
+    /// Holder checks (a name, an ID number or a QR token tested against a certificate) per minute for each
+    /// anonymous client address, on every channel together: API, mobile page, scans, pages. Partners get their
+    /// key's quota. 30 a minute is more than a person types; bulk checking is what partner keys are for.
+    /// </summary>
+    public int HolderChecksPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Failed anonymous holder checks (a name that does not match, or a code with no record) per certificate code
+    /// in <see cref="FailedChecksWindowMinutes"/>, from all addresses together. Past it, checks by name on that code
+    /// are refused until the window ends; the QR token and partner keys still verify it, so a stranger cannot lock
+    /// the holder out.
+    /// </summary>
+    public int FailedChecksPerCertificate { get; set; } = 10;
+
+    public int FailedChecksWindowMinutes { get; set; } = 60;
+
+    public TimeSpan FailedChecksWindow => TimeSpan.FromMinutes(FailedChecksWindowMinutes);
+
     /// <summary>How long a request waits for Redis before it is counted on this instance alone.</summary>
     public int RedisTimeoutMilliseconds { get; set; } = 250;
 
@@ -30,6 +49,18 @@ public sealed class RateLimitOptions
         if (AnonymousPerMinute is < 1 or > 1_000_000)
         {
             yield return "RateLimiting:AnonymousPerMinute (RateLimiting__AnonymousPerMinute) must be from 1 to 1000000.";
+        }
+        if (HolderChecksPerMinute is < 1 or > 1_000_000)
+        {
+            yield return "RateLimiting:HolderChecksPerMinute (RateLimiting__HolderChecksPerMinute) must be from 1 to 1000000.";
+        }
+        if (FailedChecksPerCertificate is < 1 or > 1_000_000)
+        {
+            yield return "RateLimiting:FailedChecksPerCertificate (RateLimiting__FailedChecksPerCertificate) must be from 1 to 1000000.";
+        }
+        if (FailedChecksWindowMinutes is < 1 or > 7 * 24 * 60)
+        {
+            yield return "RateLimiting:FailedChecksWindowMinutes (RateLimiting__FailedChecksWindowMinutes) must be from 1 to 10080 (a week).";
         }
         if (RedisTimeoutMilliseconds is < 10 or > 5_000)
         {

@@ -19,7 +19,10 @@ public sealed class LocalWindows(TimeProvider time)
     /// <summary>Clients with a window in memory (anonymous addresses and partner keys seen recently).</summary>
     public int Count => windows.Count;
 
-    public WindowCount Take(string partition, int permits, int limit)
+    public WindowCount Take(string partition, int permits, int limit) => Take(partition, permits, limit, RateLimitOptions.Window);
+
+    /// <summary>Takes <paramref name="permits"/> (a negative number gives permits back) from a fixed window of <paramref name="length"/>.</summary>
+    public WindowCount Take(string partition, int permits, int limit, TimeSpan length)
     {
         var now = time.GetUtcNow();
         if (Interlocked.Increment(ref calls) % 1024 == 0)
@@ -31,7 +34,8 @@ public sealed class LocalWindows(TimeProvider time)
         {
             if (now >= window.End)
             {
-                window.End = now + RateLimitOptions.Window;
+                window.End = now + length;
+                window.Length = length;
                 window.Used = 0;
             }
             var acquired = window.Used + permits <= limit;
@@ -47,8 +51,8 @@ public sealed class LocalWindows(TimeProvider time)
     {
         foreach (var (key, window) in windows)
         {
-            // A full window past its end: nobody has used it for a minute.
-            if (window.End + RateLimitOptions.Window < now)
+            // A full window past its end: nobody has used it for that long.
+            if (window.End + window.Length < now)
             {
                 windows.TryRemove(new KeyValuePair<string, Window>(key, window));
             }
@@ -58,6 +62,7 @@ public sealed class LocalWindows(TimeProvider time)
     private sealed class Window
     {
         public DateTimeOffset End;
+        public TimeSpan Length = RateLimitOptions.Window;
         public int Used;
     }
 }
@@ -120,17 +125,20 @@ public sealed class RedisWindows : IAsyncDisposable
     /// <summary>False for a few seconds after Redis failed: requests are then counted per instance without trying Redis.</summary>
     public bool Available => time.GetUtcNow().UtcTicks >= Interlocked.Read(ref downUntilTicks);
 
-    public async ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, CancellationToken cancellationToken)
+    public ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, CancellationToken cancellationToken) =>
+        TakeAsync(partition, permits, limit, RateLimitOptions.Window, cancellationToken);
+
+    public async ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, TimeSpan length, CancellationToken cancellationToken)
     {
         if (!Available)
         {
-            return fallback.Take(partition, permits, limit);
+            return fallback.Take(partition, permits, limit, length);
         }
         try
         {
             var redis = await Connect().WaitAsync(timeout, cancellationToken);
             var result = await redis.GetDatabase()
-                .ScriptEvaluateAsync(Script, [new RedisKey(prefix + partition)], [permits, limit, (long)RateLimitOptions.Window.TotalMilliseconds])
+                .ScriptEvaluateAsync(Script, [new RedisKey(prefix + partition)], [permits, limit, (long)length.TotalMilliseconds])
                 .WaitAsync(timeout, cancellationToken);
             var values = (RedisResult[])result!;
             var used = (int)(long)values[1];
@@ -143,7 +151,7 @@ public sealed class RedisWindows : IAsyncDisposable
                 logger.LogWarning("Redis rate limiting unavailable ({Error}); counting per instance for {Seconds} s.", ex.GetType().Name, retryAfterFailure.TotalSeconds);
             }
             Interlocked.Exchange(ref downUntilTicks, (time.GetUtcNow() + retryAfterFailure).UtcTicks);
-            return fallback.Take(partition, permits, limit);
+            return fallback.Take(partition, permits, limit, length);
         }
     }
 
@@ -167,4 +175,20 @@ public sealed class RedisWindows : IAsyncDisposable
             await task.Result.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The counters every limit in this service is kept in: Redis when configured (shared by all instances, per
+/// instance while Redis is down), this instance's memory otherwise.
+/// </summary>
+public sealed class WindowStore(LocalWindows local, RedisWindows? shared)
+{
+    public LocalWindows Local => local;
+
+    public RedisWindows? Shared => shared;
+
+    public ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, TimeSpan length, CancellationToken cancellationToken) =>
+        shared is not null
+            ? shared.TakeAsync(partition, permits, limit, length, cancellationToken)
+            : ValueTask.FromResult(local.Take(partition, permits, limit, length));
 }

@@ -5,6 +5,7 @@ using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.Partners;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -49,7 +50,8 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, VerificationService local, CodeDecoder decoder, CancellationToken cancellationToken)
+    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, VerificationService local, CodeDecoder decoder,
+        HolderBindingBudget budget, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
@@ -62,12 +64,30 @@ public static class VerificationApi
         }
         // A partner (another province, or a peer instance forwarding) sees what a caller with the same code and name sees; its key sets the scope.
         var partner = context.GetPartner();
+        if (partner is null && !string.IsNullOrWhiteSpace(request!.IdNumber))
+        {
+            return PartnerAccess.IdNumberNeedsKey();
+        }
         if (partner is not null && PartnerAccess.ScopeError(partner, decoder.Decode(request!.Code).Code?.ProvinceCode, request.IdNumber) is { } denied)
         {
             return PartnerAccess.Forbidden(denied);
         }
+        // A name or an ID number tested against a code spends from the caller's holder-check budget.
+        BudgetDecision? decision = null;
+        if (!string.IsNullOrWhiteSpace(request!.HolderName) || !string.IsNullOrWhiteSpace(request.IdNumber))
+        {
+            decision = await budget.TryTakeAsync(context, VerificationChannels.Api, CodeParser.Parse(request.Code).Canonical, HolderProof.Details, 1, cancellationToken);
+            if (!decision.Allowed)
+            {
+                return decision.ToProblem(context);
+            }
+        }
         var forwarded = partner is not null && context.Request.Headers.ContainsKey(PeerClient.ForwardedHeader);
-        var response = await service.VerifyAsync(request!.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
+        var response = await service.VerifyAsync(request.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
+        if (decision is not null)
+        {
+            await budget.ReportAsync(decision, bound: response.Certificate is not null, cancellationToken);
+        }
         if (partner is not null || response.Certificate is not null || !string.IsNullOrEmpty(request.HolderName) || !string.IsNullOrEmpty(request.IdNumber))
         {
             // The answer speaks of a person: no shared cache may keep it.

@@ -29,6 +29,8 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
             ["Database:DataDirectory"] = DataDirectory,
             // Tests send many requests from one client; the rate-limit tests set their own limits.
             ["RateLimiting:AnonymousPerMinute"] = "1000000",
+            ["RateLimiting:HolderChecksPerMinute"] = "1000000",
+            ["RateLimiting:FailedChecksPerCertificate"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -44,7 +44,7 @@ public partial class ObservabilityTests
     {
         using var factory = new SkillVerifyFactory();
         var client = factory.CreateClient();
-        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder, idNumber = IdNumber });
+        await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = Holder });
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code, holderName = "李四" });
         await client.PostJsonAsync("/api/v1/verifications", new { code = Code });
         await client.PostJsonAsync("/api/v1/verifications", new { holderName = Holder }); // malformed: no audit record
@@ -68,7 +68,8 @@ public partial class ObservabilityTests
     public async Task LogsOfEveryDemoCaseCarryNoNameIdNumberOrFullCode()
     {
         using var factory = new SkillVerifyFactory();
-        var client = factory.CreateClient();
+        var partner = await factory.CreatePartnerKeyAsync(idMatching: true);
+        var client = factory.CreateClient().WithKey(partner.Plaintext);
         foreach (var demo in DemoData.Cases)
         {
             await client.PostJsonAsync("/api/v1/verifications", new { code = demo.Code, holderName = demo.HolderName, idNumber = IdNumber });

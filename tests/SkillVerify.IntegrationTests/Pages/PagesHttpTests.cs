@@ -195,6 +195,28 @@ public sealed class PagesHttpTests(PagesHttpTests.Service service) : IClassFixtu
     }
 
     [Fact]
+    public async Task EverySpreadsheetRowSpendsFromTheCallersHolderCheckBudget()
+    {
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["RateLimiting:HolderChecksPerMinute"] = "3" });
+        var client = factory.CreateClient();
+        var csv = new StringBuilder("证书编号,姓名\n");
+        for (var i = 0; i < 5; i++)
+        {
+            csv.Append(ValidCode).Append(",王小明\n");
+        }
+        using var response = await client.PostAsync("/spreadsheet", Upload(Encoding.UTF8.GetBytes(csv.ToString()), "a.csv"));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(3, html.Split("data-outcome=\"VALID\"").Length - 1);
+        Assert.Equal(2, html.Split("data-outcome=\"ERROR\"").Length - 1);
+        Assert.Contains("此行未核验", html);
+        // The budget is the same one the form spends from: it is used up.
+        using var form = await client.PostAsync("/check", Form(("code", ValidCode), ("name", "王小明")));
+        Assert.Equal(HttpStatusCode.TooManyRequests, form.StatusCode);
+        Assert.NotNull(form.Headers.RetryAfter);
+    }
+
+    [Fact]
     public async Task ResultsFilesAreMadeOnlyFromAGenuineSpreadsheetReceipt()
     {
         using var response = await Client.PostAsync("/spreadsheet/results.csv", Form(("receipt", "x.y.z")));

@@ -82,6 +82,18 @@ public sealed class MobilePageTests(MobilePageTests.Service service) : IClassFix
     }
 
     [Fact]
+    public async Task ANonFormBodyIsToldToBeAFormNotJson()
+    {
+        using var json = await service.Factory.CreateClient().PostAsync($"/v/{ValidCode}", new StringContent("{\"name\":\"王小明\"}", System.Text.Encoding.UTF8, "application/json"));
+        var problem = await json.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+        Assert.Contains("application/x-www-form-urlencoded", problem.Str("messageEn"));
+        Assert.Contains("表单", problem.Str("messageZh"));
+        Assert.DoesNotContain("JSON", problem.Str("messageEn"));
+    }
+
+    [Fact]
     public async Task WrongNameAndUnknownCodeLookAlike()
     {
         var client = service.Factory.CreateClient();

@@ -203,12 +203,31 @@ public class VerificationApiTests(SkillVerifyFactory factory) : IClassFixture<Sk
     }
 
     [Fact]
-    public async Task ARealIdNumberMatchShowsTheMaskedIdNumber()
+    public async Task ARealIdNumberMatchShowsTheMaskedIdNumberToAKeyThatMayMatchIdNumbers()
     {
-        var (_, body) = await VerifyAsync(new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+        var partner = await factory.CreatePartnerKeyAsync(idMatching: true);
+        var response = await factory.CreateClient().WithKey(partner.Plaintext)
+            .PostJsonAsync("/api/v1/verifications", new { code = "Y000044030006233000123", holderName = "王小明", idNumber = "440305199203154216" });
+        var body = await response.JsonAsync();
 
         Assert.Equal("VALID", body.Str("outcome"));
         Assert.Equal("4403**********4216", body.GetProperty("certificate").Str("idNumberMasked"));
         Assert.Equal("holder.match_name_id", body.Check("holder").Str("code"));
+    }
+
+    [Theory]
+    [InlineData("440305199203154216")]
+    [InlineData("440305199203154217")]
+    [InlineData("x")]
+    public async Task AnAnonymousIdNumberIsABadRequestSayingWhyAndWhereToGetAccess(string idNumber)
+    {
+        var (response, body) = await VerifyAsync(new { code = "Y000044030006233000123", holderName = "王小明", idNumber });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("request.id_number_needs_key", body.Str("code"));
+        Assert.Contains("partner API key", body.Str("messageEn"));
+        Assert.Contains("身份证件号码", body.Str("messageZh"));
+        Assert.DoesNotContain("4216", await response.Content.ReadAsStringAsync());
     }
 }
