@@ -175,7 +175,7 @@ public static class PagesExtensions
             TokenOnly = tokenOnly,
             Name = name,
             Token = token,
-            Standing = answer.Certificate is { } c ? Standing.Of(c, decoder.Today) : null,
+            Standing = answer.Certificate is { } c ? CertificateStanding.Of(c, decoder.Today) : null,
         });
 
     // ---------------- organizations ----------------
@@ -292,7 +292,7 @@ public static class PagesExtensions
         await ReportAsync(budget, decision, answer, ct);
         var canonical = parse.Canonical ?? code;
         var checkedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
-        var standing = answer.Certificate is { } c ? Standing.Of(c, decoder.Today) : null;
+        var standing = answer.Certificate is { } c ? CertificateStanding.Of(c, decoder.Today) : null;
         var receipt = receipts.Issue(new ReportReceiptContent("report", checkedAt, answer.Freshness.RegistrySnapshot, answer.Freshness.RegistryUpdatedAt,
             [Item(1, canonical, !tokenValid, answer, standing, withReasons: false)]));
         var baseUrl = links.BaseUrl(context.Request) ?? $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
@@ -305,7 +305,7 @@ public static class PagesExtensions
         return Page<ReportPage>(context, new { Ui = ui, View = view, Name = tokenValid ? null : name, Token = tokenValid ? t : null });
     }
 
-    private static ReportItem Item(int row, string? code, bool holderCompared, VerificationResponse answer, Standing? standing, bool withReasons)
+    private static ReportItem Item(int row, string? code, bool holderCompared, VerificationResponse answer, CertificateStanding? standing, bool withReasons)
     {
         var zh = new Ui(false, "", "", new Dictionary<string, string?>());
         var en = new Ui(true, "", "", new Dictionary<string, string?>());
@@ -453,7 +453,7 @@ public static class PagesExtensions
             }
             var answer = await verification.VerifyAsync(row.Code, row.Name, null, Disclosure.Anonymous, ct);
             await ReportAsync(budget, decision, answer, ct);
-            var standing = answer.Certificate is { } c ? Standing.Of(c, decoder.Today) : null;
+            var standing = answer.Certificate is { } c ? CertificateStanding.Of(c, decoder.Today) : null;
             var zh = new Ui(false, "", "", new Dictionary<string, string?>());
             var en = new Ui(true, "", "", new Dictionary<string, string?>());
             var view = new VerificationResponseView(answer.Outcome, answer.Certificate?.HolderNameMasked, answer.Certificate?.Level.Code, zh.Reason(answer), en.Reason(answer), standing);

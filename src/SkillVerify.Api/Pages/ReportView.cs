@@ -4,7 +4,7 @@ using SkillVerify.Api.Verification;
 namespace SkillVerify.Api.Pages;
 
 /// <summary>Everything a verification report states, shared by the print page and the PDF.</summary>
-public sealed record ReportView(Ui Ui, VerificationResponse Answer, string Code, bool HolderCompared, DateTimeOffset CheckedAt, Standing? Standing, string Receipt, string ReceiptLink)
+public sealed record ReportView(Ui Ui, VerificationResponse Answer, string Code, bool HolderCompared, DateTimeOffset CheckedAt, CertificateStanding? Standing, string Receipt, string ReceiptLink)
 {
     /// <summary>The receipt link as a QR image (PNG data URI; the pages' CSP allows data: images).</summary>
     public string QrDataUri

@@ -11,7 +11,7 @@ public sealed record UploadedRow(int RowNumber, string? Code, string? Name);
 public sealed record CheckedRow(int RowNumber, string? Code, VerificationResponseView? Answer, string? ErrorZh, string? ErrorEn, string? ErrorCode);
 
 /// <summary>The parts of an answer a results table shows.</summary>
-public sealed record VerificationResponseView(string Outcome, string? HolderMasked, string? Level, string ReasonZh, string ReasonEn, Standing? Standing);
+public sealed record VerificationResponseView(string Outcome, string? HolderMasked, string? Level, string ReasonZh, string ReasonEn, CertificateStanding? Standing);
 
 /// <summary>
 /// Spreadsheets in and out with MiniExcel: CSV (UTF-8, or GB18030 as Excel saves it on Chinese Windows) or XLSX with a

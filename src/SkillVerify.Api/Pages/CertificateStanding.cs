@@ -9,9 +9,9 @@ namespace SkillVerify.Api.Pages;
 /// is awaiting 复核确认. Derived from the answer's appointment term and review state, the facts the verdicts issue
 /// turns into <c>CertificateDto.Standing</c>/<c>StandingSince</c>; once those fields are on main this reads them.
 /// </summary>
-public sealed record Standing(string Value, string? Since, bool AwaitingReview)
+public sealed record CertificateStanding(string Value, string? Since, bool AwaitingReview)
 {
-    public static Standing Of(CertificateDto c, DateOnly today)
+    public static CertificateStanding Of(CertificateDto c, DateOnly today)
     {
         var review = c.ReviewState == "pending";
         if (c.AppointmentTerm is { } term
