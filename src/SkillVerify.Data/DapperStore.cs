@@ -94,7 +94,10 @@ public sealed class DapperStore : ISkillVerifyStore
         {
             return null;
         }
-        var events = (await grid.ReadAsync<StatusEventRow>()).Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason)).ToList();
+        var rows = (await grid.ReadAsync<StatusEventRow>()).ToList();
+        var corrections = (await grid.ReadAsync<CorrectionRow>()).ToDictionary(c => c.CorrectsSeq);
+        var events = rows.Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason, e.Seq,
+            corrections.TryGetValue(e.Seq, out var c) ? new StatusRetraction(c.Reason, c.RecordedAt) : null)).ToList();
         var scope = (await grid.ReadAsync<ScopeRow>())
             .Select(s => new ScopeEntry(s.OccupationCode, s.OccupationName, s.WorkType.Length == 0 ? null : s.WorkType, s.Levels, s.ValidFrom, s.ValidTo)).ToList();
         var aliases = (await grid.ReadAsync<AliasRow>()).Select(a => new OrganizationAlias(a.Alias, a.LevelCode[0])).ToList();
@@ -156,7 +159,7 @@ public sealed class DapperStore : ISkillVerifyStore
         return rows > 0;
     }
 
-    public async Task<bool> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default)
+    public async Task<long?> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -164,15 +167,48 @@ public sealed class DapperStore : ISkillVerifyStore
             StoreSql.OrganizationExists, new { organizationCode }, transaction, commandTimeout, cancellationToken: cancellationToken));
         if (exists == 0)
         {
-            return false;
+            return null;
         }
-        await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent,
-            new { OrganizationCode = organizationCode, statusEvent.EffectiveDate, statusEvent.Status, statusEvent.Reason }, transaction, commandTimeout, cancellationToken: cancellationToken));
+        var key = new { OrganizationCode = organizationCode, statusEvent.EffectiveDate, statusEvent.Status, statusEvent.Reason };
+        await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent, key, transaction, commandTimeout, cancellationToken: cancellationToken));
+        var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(StoreSql.StatusEventSeq, key, transaction, commandTimeout, cancellationToken: cancellationToken));
+        await TouchAsync(connection, transaction, organizationCode, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return seq;
+    }
+
+    public async Task<CorrectionOutcome> RetractStatusEventAsync(string organizationCode, long seq, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        int events, corrections;
+        await using (var grid = await connection.QueryMultipleAsync(new CommandDefinition(
+            StoreSql.StatusEventState, new { organizationCode, seq }, transaction, commandTimeout, cancellationToken: cancellationToken)))
+        {
+            events = await grid.ReadSingleAsync<int>();
+            corrections = await grid.ReadSingleAsync<int>();
+        }
+        if (events == 0)
+        {
+            return CorrectionOutcome.NoSuchEvent;
+        }
+        if (corrections > 0)
+        {
+            return CorrectionOutcome.AlreadyRetracted;
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            StoreSql.InsertCorrection, new { organizationCode, seq, reason, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
+        await TouchAsync(connection, transaction, organizationCode, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return CorrectionOutcome.Retracted;
+    }
+
+    /// <summary>A registry write: the organization's updated_at and the registry snapshot move on.</summary>
+    private async Task TouchAsync(DbConnection connection, DbTransaction transaction, string organizationCode, CancellationToken cancellationToken)
+    {
         await connection.ExecuteAsync(new CommandDefinition(
             StoreSql.TouchOrganization, new { organizationCode, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
         await BumpSnapshotAsync(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
     }
 
     public async Task UpsertOrganizationsAsync(IReadOnlyList<OrganizationRecord> organizations, CancellationToken cancellationToken = default)

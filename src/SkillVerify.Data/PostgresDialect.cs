@@ -90,7 +90,7 @@ public sealed class PostgresDialect : SqlDialect
     public static string StageName(TableSpec table) => $"stage_{table.Name}";
 
     public static string CreateStageSql(TableSpec table) =>
-        $"CREATE TEMPORARY TABLE {StageName(table)} (LIKE {table.Name} INCLUDING DEFAULTS) ON COMMIT DROP";
+        $"CREATE TEMPORARY TABLE {StageName(table)} (LIKE {table.Name} INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP";
 
     public static string CopySql(TableSpec table) => $"COPY {StageName(table)} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
 

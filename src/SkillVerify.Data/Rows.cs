@@ -24,7 +24,9 @@ internal sealed record OrganizationRow(
     string Code, string Type, string Name, string Province, string? ParentCode, string? Address, string? Contact,
     DateOnly RegisteredFrom, DateOnly? RegisteredTo, DateTimeOffset UpdatedAt);
 
-internal sealed record StatusEventRow(string Status, DateOnly EffectiveDate, string? Reason);
+internal sealed record StatusEventRow(string Status, DateOnly EffectiveDate, string? Reason, long Seq);
+
+internal sealed record CorrectionRow(long CorrectsSeq, string Reason, DateTimeOffset RecordedAt);
 
 internal sealed record ScopeRow(string OccupationCode, string OccupationName, string WorkType, string Levels, DateOnly ValidFrom, DateOnly? ValidTo);
 

@@ -25,14 +25,24 @@ public interface ISkillVerifyStore
     /// <summary>Marks a certificate revoked (撤销). False when no such certificate exists.</summary>
     Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a registry status change of an organization. False when no such organization exists.</summary>
-    Task<bool> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default);
+    /// <summary>Records a registry status change of an organization: the event's sequence number, null when no such organization exists.</summary>
+    Task<long?> AddStatusEventAsync(string organizationCode, StatusEvent statusEvent, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a correction that retracts status event <paramref name="seq"/> (append-only: the event stays, marked retracted).</summary>
+    Task<CorrectionOutcome> RetractStatusEventAsync(string organizationCode, long seq, string reason, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or updates organizations with their history, scope, aliases and quality results; bumps the registry snapshot.</summary>
     Task UpsertOrganizationsAsync(IReadOnlyList<OrganizationRecord> organizations, CancellationToken cancellationToken = default);
 
     /// <summary>Inserts or updates certificates by code, in one transaction.</summary>
     Task UpsertCertificatesAsync(IReadOnlyList<CertificateRecord> certificates, CancellationToken cancellationToken = default);
+}
+
+public enum CorrectionOutcome
+{
+    Retracted,
+    NoSuchEvent,
+    AlreadyRetracted,
 }
 
 public sealed record OrganizationQuery(string? Province, char? Type, string? Text, string? Occupation, int Page, int PageSize);

@@ -17,8 +17,10 @@ public static class StoreSql
     public const string FindOrganization = """
             SELECT code, type, name, province, parent_code, address, contact, registered_from, registered_to, updated_at
             FROM organizations WHERE code = @code;
-            SELECT status, effective_date, reason
-            FROM organization_status_events WHERE organization_code = @code ORDER BY effective_date, status;
+            SELECT status, effective_date, reason, seq
+            FROM organization_status_events WHERE organization_code = @code ORDER BY seq;
+            SELECT corrects_seq, reason, recorded_at
+            FROM organization_status_corrections WHERE organization_code = @code;
             SELECT occupation_code, occupation_name, work_type, levels, valid_from, valid_to
             FROM organization_scopes WHERE organization_code = @code ORDER BY occupation_code, work_type, valid_from;
             SELECT alias, level_code
@@ -33,6 +35,23 @@ public static class StoreSql
             UPDATE certificates
             SET status = 'revoked', revoked_on = @effectiveDate, revocation_reason = @reason, updated_at = @now
             WHERE code = @code
+            """;
+
+    public const string StatusEventSeq = """
+            SELECT seq FROM organization_status_events
+            WHERE organization_code = @OrganizationCode AND effective_date = @EffectiveDate AND status = @Status
+            """;
+
+    public const string StatusEventState = """
+            SELECT COUNT(*) FROM organization_status_events e
+            WHERE e.organization_code = @organizationCode AND e.seq = @seq;
+            SELECT COUNT(*) FROM organization_status_corrections c
+            WHERE c.organization_code = @organizationCode AND c.corrects_seq = @seq;
+            """;
+
+    public const string InsertCorrection = """
+            INSERT INTO organization_status_corrections (organization_code, corrects_seq, reason, recorded_at)
+            VALUES (@organizationCode, @seq, @reason, @now)
             """;
 
     public const string CountCertificates = "SELECT COUNT(*) FROM certificates";
@@ -77,6 +96,9 @@ public static class StoreSql
         yield return (nameof(FindOrganization), FindOrganization);
         yield return (nameof(Snapshot), Snapshot);
         yield return (nameof(RevokeCertificate), RevokeCertificate);
+        yield return (nameof(StatusEventSeq), StatusEventSeq);
+        yield return (nameof(StatusEventState), StatusEventState);
+        yield return (nameof(InsertCorrection), InsertCorrection);
         yield return (nameof(CountCertificates), CountCertificates);
         yield return (nameof(AppliedMigrations), AppliedMigrations);
         yield return (nameof(RecordMigration), RecordMigration);

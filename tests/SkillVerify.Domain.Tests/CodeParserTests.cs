@@ -27,18 +27,31 @@ public class CodeParserTests
     }
 
     [Fact]
-    public void DecodesTheOfficialWorkedExampleWithLettersInTheSiteSerial()
+    public void TheOfficialWorkedExamplesPlaceholderIsNotACode()
     {
-        var code = CodeParser.Parse("Y000123XXXXXX195000001").Code!.Value;
+        // 人社部's example prints the site serial as XXXXXX: it shows the shape, it is not a code (landed main accepted it).
+        var error = CodeParser.Parse("Y000123XXXXXX195000001").Error!;
 
-        Assert.Equal("0001", code.MinistryBodyCode);
-        Assert.False(code.RegisteredWithProvince);
-        Assert.Equal("23", code.ProvinceCode);
-        Assert.Equal("黑龙江", code.Province!.Name);
-        Assert.Equal("XXXXXX", code.SiteSerial);
-        Assert.Equal(2019, code.IssueYear);
-        Assert.Equal('5', code.LevelCode);
-        Assert.Equal("000001", code.Serial);
+        Assert.Equal("code.placeholder", error.Code);
+        Assert.Equal(8, error.Position);
+        Assert.Contains("占位符", error.MessageZh);
+    }
+
+    [Theory]
+    [InlineData("Y000044O30006233000123", 8, "O", "0")]
+    [InlineData("Y0000440300l6233000123", 12, "l", "1")]
+    [InlineData("Y00004403000I233000123", 13, "I", "1")]
+    [InlineData("Y000044030006Z33000123", 14, "Z", "2")]
+    [InlineData("Y000044030006233000S23", 20, "S", "5")]
+    [InlineData("Y000044030006233B00123", 17, "B", "8")]
+    public void ALetterWhereTheRuleHasADigitNamesTheCharacterTypedAndTheLookAlike(string input, int position, string typed, string digit)
+    {
+        // Landed main accepted letters in positions 8–13 and hinted only O; the lowercase l was reported as "L".
+        var error = CodeParser.Parse(input).Error!;
+
+        Assert.Equal(position, error.Position);
+        Assert.Contains($"“{typed}”", error.MessageZh);
+        Assert.Contains($"'{typed}' for the digit {digit}", error.MessageEn);
     }
 
     [Theory]
@@ -106,13 +119,13 @@ public class CodeParserTests
 
         Assert.Equal("code.body_code", error.Code);
         Assert.Equal(3, error.Position);
-        Assert.Contains("letter O", error.MessageEn);
-        Assert.Contains("字母O", error.MessageZh);
+        Assert.Contains("'O' for the digit 0", error.MessageEn);
+        Assert.Contains("数字0输成了“O”", error.MessageZh);
     }
 
     [Theory]
     [InlineData("Y0000440300062330001\u000123", "code.control_character", 21)]
-    [InlineData("Y000044\u200B030006233000123", "code.control_character", 8)]
+    [InlineData("Y000044\u202E030006233000123", "code.control_character", 8)]
     [InlineData("\u0059\u0000", "code.control_character", 2)]
     [InlineData("У000044030006233000123", "code.lookalike_character", 1)]   // Cyrillic У
     [InlineData("Y0000440З0006233000123", "code.lookalike_character", 9)]   // Cyrillic З
@@ -195,25 +208,65 @@ public class CodeParserTests
     }
 
     [Fact]
-    public void DecodesTheThirteenDigitShanghaiFormAsIfPrefixedWithZeros()
+    public void DecodesTheThirteenDigitShanghaiFormAsShanghaiWithItsOwnYear()
     {
-        var legacy = CodeParser.Parse("7012003300001").Legacy!.Value;
+        // Landed main read it as a 16-digit number prefixed with 000: year "00", region "07".
+        var decoder = new CodeDecoder(CodeRuleSettings.Default, new FixedTime(new DateOnly(2026, 12, 1)));
+        var decoded = decoder.Decode("0912200330001");
+        var legacy = decoded.Parse.Legacy!.Value;
 
         Assert.True(legacy.IsShanghaiForm);
-        Assert.Equal("00", legacy.YearDigits);
-        Assert.Equal("07", legacy.RegionCode);
-        Assert.Equal("01", legacy.CityCode);
+        Assert.Equal("09", legacy.YearDigits);
+        Assert.Equal(2009, decoded.LegacyIssueYear);
+        Assert.Equal("上海", legacy.Region!.Name);
+        Assert.Equal("12", legacy.CityCode);
         Assert.Equal('2', legacy.AgencyType);
+        Assert.Equal("003", legacy.AgencySerial);
         Assert.Equal('3', legacy.LevelCode);
-        Assert.Equal("00001", legacy.Serial);
+        Assert.Equal("0001", legacy.Serial);
+        Assert.Empty(decoded.Violations);
+    }
+
+    [Theory]
+    [InlineData("2710123456300012", true)]   // 16 digits, 2027 in 2026
+    [InlineData("2712200330001", true)]      // Shanghai form, 2027
+    [InlineData("9810123456300012", false)]  // 1998
+    [InlineData("2610123456300012", false)]  // this year
+    public void OldQualificationNumbersGetTheFutureYearCheck(string input, bool future)
+    {
+        var decoder = new CodeDecoder(CodeRuleSettings.Default, new FixedTime(new DateOnly(2026, 12, 1)));
+
+        Assert.Equal(future, decoder.Decode(input).Violations.Any(v => v.Code == "issue_year.future"));
+    }
+
+    [Fact]
+    public void AnUnknownOldRegionCodeDecodesAsUnknownNotAsAnError()
+    {
+        var legacy = CodeParser.Parse("0999123456300012").Legacy!.Value;
+
+        Assert.Equal("99", legacy.RegionCode);
+        Assert.Null(legacy.Region);
+    }
+
+    [Theory]
+    [InlineData("Y000044\u200B030006233000123")]   // zero-width space
+    [InlineData("Y000044\u2009030006\u2009233000123")] // thin spaces
+    [InlineData("Y000044\u202F030006\u202F233000123")] // narrow no-break spaces
+    [InlineData("Y\t0000\t44\t030006\t23\t3\t000123")] // tabs
+    [InlineData("\uFEFFY000044030006233000123\u2060")]  // BOM and word joiner copied along
+    [InlineData("Y 0000 44 030006 23 3 000123\u200D")]
+    public void EverySpaceSeparatorTabAndZeroWidthCharacterBetweenGroupsIsIgnored(string input)
+    {
+        // Landed main rejected these as control characters or invalid characters.
+        Assert.Equal("Y000044030006233000123", CodeParser.Parse(input).Canonical);
     }
 
     [Theory]
     [InlineData("0910125456789012", "legacy.agency_type", 7)]
     [InlineData("0910123456709012", "legacy.level", 11)]
     [InlineData("0910123456069012", "legacy.level", 11)]
-    [InlineData("7015003300001", "legacy.agency_type", 4)]
-    [InlineData("7012003900001", "legacy.level", 8)]
+    [InlineData("7012500330001", "legacy.agency_type", 5)]
+    [InlineData("7012200390001", "legacy.level", 9)]
     [InlineData("09101234563000A2", "legacy.digit", 15)]
     public void RejectsLegacyNumbersThatBreakTheirStructure(string input, string expectedCode, int position)
     {

@@ -23,7 +23,7 @@ public class CodePropertyTests
         from type in Gen.OneOf('Y', 'S')
         from body in Gen.Int[0, 9999]
         from province in Gen.OneOf(Reference.ReferenceData.Provinces.Select(p => p.Code).ToArray())
-        from site in Gen.String[Gen.Frequency((3, Gen.Char['0', '9']), (1, Gen.Char['A', 'Z'])), 6, 6]
+        from site in Gen.String[Gen.Char['0', '9'], 6, 6]
         from year in Gen.Int[0, 99]
         from level in Gen.OneOf('X', '5', '4', '3', '2', '1', 'T', 'S')
         from serial in Gen.Int[0, 999_999]

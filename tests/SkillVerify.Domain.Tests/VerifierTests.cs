@@ -18,17 +18,18 @@ public class VerifierTests
         [], [], DateTimeOffset.UnixEpoch);
 
     private static CertificateRecord Record(string code = "Y000044030006233000123", DateOnly? issued = null, string occupation = "6-31-01-03",
-        string status = CertificateStatus.Active, DateOnly? termFrom = null, DateOnly? termTo = null, string review = ReviewState.NotRequired, string? id = null) => new(
-        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 6, 15), occupation, "电工", null,
+        string status = CertificateStatus.Active, DateOnly? termFrom = null, DateOnly? termTo = null, string review = ReviewState.NotRequired, string? id = null,
+        string? obtained = null, string? workType = null) => new(
+        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 6, 15), occupation, "电工", workType,
         Hasher.HashName("王小明"), "王*明", id is null ? null : Hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
-        "考核", status, status == CertificateStatus.Revoked ? new DateOnly(2024, 3, 1) : null, status == CertificateStatus.Revoked ? "舞弊" : null,
+        obtained ?? (code[15] is 'T' or 'S' ? "评聘" : code[15] == 'X' ? "转正定级考核" : "考核"), status, status == CertificateStatus.Revoked ? new DateOnly(2024, 3, 1) : null, status == CertificateStatus.Revoked ? "舞弊" : null,
         termFrom, termTo, review, DateTimeOffset.UnixEpoch);
 
     private static VerificationResult Verify(string code, OrganizationRecord? issuer, CertificateRecord? record, string? name = "王小明", string? id = null,
-        Disclosure disclosure = Disclosure.Anonymous, LookupState? issuerState = null, LookupState? recordState = null) =>
+        Disclosure disclosure = Disclosure.Anonymous, LookupState? issuerState = null, LookupState? recordState = null, OrganizationRecord? parent = null) =>
         Verifier.Verify(new VerificationInput(Decoder.Decode(code), issuer, issuerState ?? (issuer is null ? LookupState.NotFound : LookupState.Found),
             record, recordState ?? (record is null ? LookupState.NotFound : LookupState.Found),
-            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today));
+            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today, parent));
 
     private static CheckResult Check(VerificationResult result, string name) => result.Checks.Single(c => c.Name == name);
 
@@ -54,7 +55,8 @@ public class VerifierTests
     {
         var result = Verify("Y00004403000623300012X", Issuer(), Record());
 
-        Assert.Equal(Outcome.Invalid, result.Outcome);
+        // Most often a typo: "check what you typed", never "fake".
+        Assert.Equal(Outcome.NotFound, result.Outcome);
         Assert.Equal("code.serial", Check(result, Verifier.Format).Code);
         Assert.All(result.Checks.Skip(1), c => Assert.Equal(CheckStatus.NotApplicable, c.Status));
     }
@@ -78,12 +80,12 @@ public class VerifierTests
     }
 
     [Fact]
-    public void AnIssuerMissingFromTheRegistryFails()
+    public void AnIssuerMissingFromTheRegistryMeansNoCertificateMatches()
     {
         var result = Verify("Y000044030006233000123", null, Record());
 
         Assert.Equal("issuer.not_found", Check(result, Verifier.IssuerRegistry).Code);
-        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal(Outcome.NotFound, result.Outcome);
     }
 
     [Fact]
@@ -173,9 +175,11 @@ public class VerifierTests
     {
         var result = Verify("Y00004403000622T000007", Issuer(), Record("Y00004403000622T000007", termFrom: new(2022, 7, 1), termTo: new(2024, 6, 30)));
 
-        Assert.Equal("term.expired", Check(result, Verifier.AppointmentTerm).Code);
+        Assert.Equal("term.historical", Check(result, Verifier.AppointmentTerm).Code);
         Assert.Contains("historical", Check(result, Verifier.AppointmentTerm).MessageEn);
-        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal(Outcome.Valid, result.Outcome);
+        Assert.Equal(Standing.Historical, result.Standing);
+        Assert.Equal(new DateOnly(2024, 7, 1), result.StandingSince);
     }
 
     [Fact]
@@ -197,12 +201,14 @@ public class VerifierTests
     }
 
     [Fact]
-    public void APendingReviewConfirmationFails()
+    public void APendingReviewConfirmationCannotBeConfirmedYet()
     {
-        var result = Verify("Y000044030006211000003", Issuer(), Record("Y000044030006211000003", review: ReviewState.Pending));
+        var result = Verify("Y00004403000623T000003", Issuer(),
+            Record("Y00004403000623T000003", review: ReviewState.Pending, obtained: "复核确认", termFrom: new(2023, 1, 1), termTo: new(2027, 12, 31)));
 
         Assert.Equal("review.pending", Check(result, Verifier.Review).Code);
-        Assert.Equal(Outcome.Invalid, result.Outcome);
+        Assert.Equal(Outcome.Unknown, result.Outcome);
+        Assert.Equal(Standing.PendingReview, result.Standing);
     }
 
     [Fact]
@@ -211,7 +217,7 @@ public class VerifierTests
         var wrongName = Verify("Y000044030006233000123", Issuer(), Record(), name: "李四");
         var unknown = Verify("Y000044030006233000124", Issuer(), null, name: "李四");
 
-        Assert.Equal(Outcome.Invalid, wrongName.Outcome);
+        Assert.Equal(Outcome.NotFound, wrongName.Outcome);
         Assert.Equal(unknown.Checks, wrongName.Checks);
         Assert.Null(wrongName.Record);
         Assert.Null(unknown.Record);
@@ -245,7 +251,7 @@ public class VerifierTests
         const string id = "440305199203154216";
         Assert.Equal(Outcome.Valid, Verify("Y000044030006233000123", Issuer(), Record(id: id), id: id).Outcome);
         Assert.True(Verify("Y000044030006233000123", Issuer(), Record(id: id), id: id).IdNumberMatched);
-        Assert.Equal(Outcome.Invalid, Verify("Y000044030006233000123", Issuer(), Record(id: id), id: "440305199203154217").Outcome);
+        Assert.Equal(Outcome.NotFound, Verify("Y000044030006233000123", Issuer(), Record(id: id), id: "440305199203154217").Outcome);
     }
 
     [Fact]
@@ -277,9 +283,14 @@ public class VerifierTests
         Assert.Equal("issuer_status.date_needed", Check(Verify("Y000044030006233000123", partly, null, name: null), Verifier.IssuerStatus).Code);
         Assert.Equal("issuer_status.inactive_year", Check(Verify("Y000044030006233000123", never, null, name: null), Verifier.IssuerStatus).Code);
     }
+}
 
-    private sealed class FixedTime(DateOnly today) : TimeProvider
+/// <summary>A clock stopped at 04:00 UTC (12:00 in Beijing) of a day, or at a given instant.</summary>
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public FixedTime(DateOnly today) : this(new DateTimeOffset(today.ToDateTime(new TimeOnly(4, 0)), TimeSpan.Zero))
     {
-        public override DateTimeOffset GetUtcNow() => new(today.ToDateTime(new TimeOnly(4, 0)), TimeSpan.Zero);
     }
+
+    public override DateTimeOffset GetUtcNow() => now;
 }

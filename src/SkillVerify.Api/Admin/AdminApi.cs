@@ -19,12 +19,16 @@ public sealed record RevocationRequest(string? Reason, string? EffectiveDate);
 /// <summary>POST …/status-events: a registry status change (registered, suspended 暂停, revoked 撤销, withdrawn 退出) from a date.</summary>
 public sealed record StatusEventRequest(string? Status, string? EffectiveDate, string? Reason);
 
-/// <summary>What the write changed, and whether every instance was told to drop its cached copy.</summary>
-public sealed record AdminWriteResponse(string Code, string Status, string EffectiveDate, string? Reason, bool InvalidatedEverywhere);
+/// <summary>POST …/status-events/corrections: a correction event that retracts status event <c>seq</c>, recorded by mistake, with a reason (the history is append-only).</summary>
+public sealed record CorrectionRequest(long? Seq, string? Reason);
+
+/// <summary>What the write changed, and whether every instance was told to drop its cached copy. <c>Seq</c>: the status event's sequence number.</summary>
+public sealed record AdminWriteResponse(string Code, string Status, string EffectiveDate, string? Reason, bool InvalidatedEverywhere, long? Seq = null);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RevocationRequest))]
 [JsonSerializable(typeof(StatusEventRequest))]
+[JsonSerializable(typeof(CorrectionRequest))]
 [JsonSerializable(typeof(AdminWriteResponse))]
 public sealed partial class AdminJsonContext : JsonSerializerContext;
 
@@ -57,6 +61,16 @@ public static class AdminApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/organizations/{organizationCode}/status-events/corrections", RetractStatusEvent)
+            .WithName("RetractOrganizationStatusEvent")
+            .WithSummary("Retract a status event recorded by mistake (a correction event naming it, with a reason; nothing is deleted). Admin key required.")
+            .Accepts<CorrectionRequest>("application/json")
+            .Produces<AdminWriteResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
     }
@@ -143,12 +157,48 @@ public static class AdminApi
             return reasonProblem;
         }
         var reason = string.IsNullOrWhiteSpace(request.Reason) ? null : request.Reason.Trim();
-        if (!await store.AddStatusEventAsync(code!, new StatusEvent(status, effective, reason), cancellationToken))
+        if (await store.AddStatusEventAsync(code!, new StatusEvent(status, effective, reason), cancellationToken) is not { } seq)
         {
             return Problems.NotFound("organization.not_found", $"评价机构目录中没有机构代码为 {code} 的机构。", $"No body with organization code {code} is on the registry.");
         }
         var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForOrganizations(code!), cancellationToken);
-        return TypedResults.Ok(new AdminWriteResponse(code!, status, Iso(effective), reason, everywhere));
+        return TypedResults.Ok(new AdminWriteResponse(code!, status, Iso(effective), reason, everywhere, seq));
+    }
+
+    private static async Task<Results<Ok<AdminWriteResponse>, ProblemHttpResult>> RetractStatusEvent(
+        string organizationCode, HttpContext context, CodeDecoder decoder, ISkillVerifyStore store, CacheInvalidator invalidator, CancellationToken cancellationToken)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var (code, error) = CodeParser.ParseOrganizationCode(organizationCode);
+        if (error is not null)
+        {
+            return Problems.Create(StatusCodes.Status400BadRequest, "The organization code is not valid.", error.Code, error.MessageZh, error.MessageEn, error.Position);
+        }
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AdminJsonContext.Default.CorrectionRequest, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (request!.Seq is not (> 0 and var seq))
+        {
+            return Problems.BadRequest("request.seq_required", "请填写要撤回的状态记录序号（seq，见机构状态历史）。",
+                "Give the number (seq) of the status event to retract, as listed in the organization's status history.");
+        }
+        if (ValidateReason(request.Reason, required: true) is { } reasonProblem)
+        {
+            return reasonProblem;
+        }
+        var reason = request.Reason!.Trim();
+        switch (await store.RetractStatusEventAsync(code!, seq, reason, cancellationToken))
+        {
+            case CorrectionOutcome.NoSuchEvent:
+                return Problems.NotFound("status_event.not_found", $"机构 {code} 没有序号为 {seq} 的状态记录。", $"Organization {code} has no status event number {seq}.");
+            case CorrectionOutcome.AlreadyRetracted:
+                return Problems.Create(StatusCodes.Status409Conflict, "Already retracted.", "status_event.already_retracted",
+                    $"机构 {code} 的第 {seq} 条状态记录已被更正撤回。", $"Status event {seq} of organization {code} has already been retracted.", null);
+        }
+        var everywhere = await invalidator.InvalidateAsync(CacheInvalidation.ForOrganizations(code!), cancellationToken);
+        return TypedResults.Ok(new AdminWriteResponse(code!, "retracted", Iso(decoder.Today), reason, everywhere, seq));
     }
 
     private static ProblemHttpResult? ValidateReason(string? reason, bool required)

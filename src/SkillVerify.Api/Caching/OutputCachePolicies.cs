@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OutputCaching;
 using SkillVerify.Api.Security;
+using SkillVerify.Domain.Codes;
 
 namespace SkillVerify.Api.Caching;
 
@@ -25,11 +26,34 @@ public static class OutputCachePolicies
         options.AddPolicy(Static, b => b
             .With(IsAnonymous)
             .Expire(TimeSpan.FromSeconds(cache.StaticOutputSeconds))
+            .AddPolicy<UntilBeijingMidnight>()
             .Tag(StaticTag));
         options.AddPolicy(Registry, b => b
             .With(IsAnonymous)
             .Expire(TimeSpan.FromSeconds(cache.RegistryOutputSeconds))
+            .AddPolicy<UntilBeijingMidnight>()
             .Tag(RegistryTag));
+    }
+
+    /// <summary>
+    /// Decode answers (future-year rule) and registry answers (current status) depend on today's date in
+    /// Beijing: an entry never outlives the day it was computed for. Added after <c>Expire</c>, so it can only shorten it.
+    /// </summary>
+    private sealed class UntilBeijingMidnight : IOutputCachePolicy
+    {
+        public ValueTask CacheRequestAsync(OutputCacheContext context, CancellationToken cancellation)
+        {
+            var untilTomorrow = context.HttpContext.RequestServices.GetRequiredService<CodeDecoder>().UntilTomorrow;
+            if (context.ResponseExpirationTimeSpan is not { } expiry || untilTomorrow < expiry)
+            {
+                context.ResponseExpirationTimeSpan = untilTomorrow;
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask ServeFromCacheAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
+
+        public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
     }
 
     // A partner's or an admin's request may be answered differently: never served from or stored in the shared cache.

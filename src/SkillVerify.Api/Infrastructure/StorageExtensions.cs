@@ -4,6 +4,7 @@ using SkillVerify.Data;
 using SkillVerify.Data.Demo;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
+using SkillVerify.Domain.Reference;
 
 namespace SkillVerify.Api.Infrastructure;
 
@@ -31,8 +32,8 @@ public static class StorageExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section);
         services.AddOptions<CodeRuleOptions>().BindConfiguration(CodeRuleOptions.Section)
-            .Validate(o => o.FirstYear is >= 1990 and <= 2100 && o.FirstYear <= o.NewLevelsFirstYear,
-                "Codes:FirstYear (Codes__FirstYear) must be a year from 1990 to 2100 and not after Codes:NewLevelsFirstYear.")
+            .Validate(o => o.FirstYear is >= 1990 and <= 2100 && o.FirstYear <= (o.NewLevelsFirstDate ?? ReferenceData.GetLevel('X').SinceDate!.Value).Year,
+                "Codes:FirstYear (Codes__FirstYear) must be a year from 1990 to 2100 and not after Codes:NewLevelsFirstDate.")
             .ValidateOnStart();
 
         services.AddSingleton(sp =>
@@ -110,14 +111,15 @@ public static class StorageExtensions
     }
 }
 
-/// <summary>Settings under <c>Codes</c>: the coding rule's first year (assumed 2019) and the year X/T/S began.</summary>
+/// <summary>Settings under <c>Codes</c>: the coding rule's first year (assumed 2019) and the first day of X/T/S (reference data, 2022-03-01 assumed).</summary>
 public sealed class CodeRuleOptions
 {
     public const string Section = "Codes";
 
     public int FirstYear { get; set; } = CodeRuleSettings.Default.FirstYear;
 
-    public int NewLevelsFirstYear { get; set; } = CodeRuleSettings.Default.NewLevelsFirstYear;
+    /// <summary>Overrides levels.json's first day of X/T/S; null keeps the reference data.</summary>
+    public DateOnly? NewLevelsFirstDate { get; set; }
 
-    public CodeRuleSettings ToSettings() => new(FirstYear, NewLevelsFirstYear);
+    public CodeRuleSettings ToSettings() => new(FirstYear, NewLevelsFirstDate);
 }

@@ -42,7 +42,7 @@ public sealed class VerificationMetrics
     {
         var meter = meters.Create(MeterName);
         verifications = meter.CreateCounter<long>("skillverify.verifications", "{verification}",
-            "Verifications answered, by outcome (VALID, INVALID, UNKNOWN, UNAVAILABLE) and channel (http, qr, partner, federation).");
+            "Verifications answered, by outcome (VALID, INVALID, NOT_FOUND, UNKNOWN, UNAVAILABLE) and channel (http, qr, partner, federation).");
         cacheLookups = meter.CreateCounter<long>("skillverify.cache.lookups", "{lookup}",
             "Record lookups on the verification path, by entity (certificate, organization) and result (hit, miss).");
         this.audit = audit;
@@ -63,7 +63,7 @@ public sealed class VerificationMetrics
     /// </summary>
     public void Record(VerificationChannel channel, string outcome, string? partner = null)
     {
-        var outcomeTag = outcome is "VALID" or "INVALID" or "UNKNOWN" or Unavailable ? outcome : "OTHER";
+        var outcomeTag = outcome is "VALID" or "INVALID" or "NOT_FOUND" or "UNKNOWN" or Unavailable ? outcome : "OTHER";
         verifications.Add(1, new("channel", ChannelTag(channel)), new("outcome", outcomeTag));
         audit.Write(channel, partner, outcomeTag);
     }

@@ -6,29 +6,12 @@ namespace SkillVerify.Api.Pages;
 /// <summary>
 /// A certificate's standing as a page shows it: <c>current</c>, <c>historical</c> (an ended 特级/首席 appointment
 /// term: 历史称号 since the day after it ended), <c>not_yet_in_force</c> (a term not begun), plus whether the title
-/// is awaiting 复核确认. Derived from the answer's appointment term and review state, the facts the verdicts issue
-/// turns into <c>CertificateDto.Standing</c>/<c>StandingSince</c>; once those fields are on main this reads them.
+/// is awaiting 复核确认 (<c>pending_review</c>), from the answer's <c>CertificateDto.Standing</c>/<c>StandingSince</c>.
 /// </summary>
 public sealed record CertificateStanding(string Value, string? Since, bool AwaitingReview)
 {
-    public static CertificateStanding Of(CertificateDto c, DateOnly today)
-    {
-        var review = c.ReviewState == "pending";
-        if (c.AppointmentTerm is { } term
-            && DateOnly.TryParseExact(term.From, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            && DateOnly.TryParseExact(term.To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
-        {
-            if (today > to)
-            {
-                return new("historical", to.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), review);
-            }
-            if (today < from)
-            {
-                return new("not_yet_in_force", term.From, review);
-            }
-        }
-        return new("current", null, review);
-    }
+    public static CertificateStanding Of(CertificateDto c, DateOnly today) =>
+        new(c.Standing == "pending_review" ? "current" : c.Standing ?? "current", c.StandingSince, c.Standing == "pending_review" || c.ReviewState == "pending");
 
     public IEnumerable<(string Key, string Text)> Badges(Ui ui)
     {

@@ -11,7 +11,8 @@ public sealed record BatchRequest(JsonElement Items, bool Receipt);
 public sealed record BatchItemResult(int Index, VerificationResponse? Result, BatchItemError? Error);
 
 /// <summary>Why one item was not verified: the status it would have had alone (400, 403), a stable code and sentences.</summary>
-public sealed record BatchItemError(int Status, string Code, string MessageZh, string MessageEn);
+/// <summary>Why one item was not verified; <c>position</c> is the 1-based position in the code, for a code that cannot be parsed.</summary>
+public sealed record BatchItemError(int Status, string Code, string MessageZh, string MessageEn, int? Position = null);
 
 /// <summary>The batch answer. <c>receiptStatus</c>: <c>not_requested</c>, <c>issued</c> or <c>unavailable</c> (no signing key configured on this instance).</summary>
 public sealed record BatchResponse(int Count, IReadOnlyList<BatchItemResult> Items, string ReceiptStatus, string? Receipt);

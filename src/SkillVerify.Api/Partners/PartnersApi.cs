@@ -146,7 +146,13 @@ public static class PartnersApi
             var extensions = invalid.ProblemDetails.Extensions;
             return Failed(index, new BatchItemError(StatusCodes.Status400BadRequest, (string)extensions["code"]!, (string)extensions["messageZh"]!, (string)extensions["messageEn"]!));
         }
-        if (PartnerAccess.ScopeError(partner, decoder.Decode(item.Code).Code?.ProvinceCode, item.IdNumber) is { } denied)
+        var decoded = decoder.Decode(item.Code);
+        if (decoded.Parse.Error is { } codeError)
+        {
+            // As the single endpoint: a code that cannot be parsed is a typing error to correct, not a verdict.
+            return Failed(index, new BatchItemError(StatusCodes.Status400BadRequest, codeError.Code, codeError.MessageZh, codeError.MessageEn, codeError.Position));
+        }
+        if (PartnerAccess.ScopeError(partner, decoded.Code?.ProvinceCode, item.IdNumber) is { } denied)
         {
             return Failed(index, denied);
         }

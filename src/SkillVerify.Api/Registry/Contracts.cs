@@ -20,7 +20,13 @@ public sealed record OrganizationDto(
 
 public sealed record RegistrationDto(string From, string? To);
 
-public sealed record StatusEventDto(string Status, string EffectiveDate, string? Reason);
+/// <summary>
+/// A status event in the order it was recorded (<c>seq</c>). A retracted event (recorded by mistake, then
+/// corrected) stays in the history with <c>retracted</c> set and no longer counts.
+/// </summary>
+public sealed record StatusEventDto(string Status, string EffectiveDate, string? Reason, long Seq, RetractionDto? Retracted);
+
+public sealed record RetractionDto(string Reason, DateTimeOffset RecordedAt);
 
 public sealed record ScopeDto(string OccupationCode, string OccupationName, string? WorkType, IReadOnlyList<LevelRef> Levels, string ValidFrom, string? ValidTo);
 
@@ -44,4 +50,6 @@ public sealed record LevelDto(
     string ObtainedBy,
     bool Appointment,
     int? Since,
+    string? SinceDate,
+    IReadOnlyList<string> ObtainedByAllowed,
     string Requirement);

@@ -18,7 +18,7 @@ public static class RegistryApi
 
     private static readonly IReadOnlyList<LevelDto> Levels = ReferenceData.Levels
         .Select(l => new LevelDto(l.Order, l.Code, l.Name, l.NameEn, l.Grade, l.IssuedBy, l.IssuedByEn,
-            l.Issuers.Select(c => c.ToString()).ToList(), l.ObtainedBy, l.Appointment, l.Since, l.Requirement))
+            l.Issuers.Select(c => c.ToString()).ToList(), l.ObtainedBy, l.Appointment, l.Since, l.SinceDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), l.ObtainedByAllowed, l.Requirement))
         .ToList();
 
     public static RouteGroupBuilder MapRegistry(this IEndpointRouteBuilder app)
@@ -113,7 +113,8 @@ public static class RegistryApi
             o.Contact,
             new RegistrationDto(Iso(o.RegisteredFrom), o.RegisteredTo is { } to ? Iso(to) : null),
             o.CurrentStatus(today),
-            o.StatusHistory.Select(e => new StatusEventDto(e.Status, Iso(e.EffectiveDate), e.Reason)).ToList(),
+            o.StatusHistory.Select(e => new StatusEventDto(e.Status, Iso(e.EffectiveDate), e.Reason, e.Seq,
+                e.Retraction is { } r ? new RetractionDto(r.Reason, r.RecordedAt) : null)).ToList(),
             o.Scope.Select(s => new ScopeDto(s.OccupationCode, s.OccupationName, s.WorkType,
                 s.Levels.Select(c => ReferenceData.FindLevel(c)).OfType<Level>().Select(l => new LevelRef(l.Code, l.Name, l.NameEn)).ToList(),
                 Iso(s.ValidFrom), s.ValidTo is { } v ? Iso(v) : null)).ToList(),

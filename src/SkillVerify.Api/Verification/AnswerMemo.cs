@@ -111,9 +111,10 @@ public readonly struct AnswerKey(string code, byte[]? nameHash, byte[]? idHash, 
 }
 
 /// <summary>What an answer was computed from; <see cref="SameAs"/> compares records by identity (new data is a new object).</summary>
-public readonly record struct AnswerInputs(OrganizationRecord? Issuer, CertificateRecord? Record, RegistrySnapshot Snapshot, DateOnly Today, bool IssuerFromCache, bool RecordFromCache)
+public readonly record struct AnswerInputs(OrganizationRecord? Issuer, CertificateRecord? Record, RegistrySnapshot Snapshot, DateOnly Today, bool IssuerFromCache, bool RecordFromCache,
+    OrganizationRecord? Parent = null)
 {
     public bool SameAs(in AnswerInputs other) =>
-        ReferenceEquals(Issuer, other.Issuer) && ReferenceEquals(Record, other.Record) && Snapshot == other.Snapshot && Today == other.Today
+        ReferenceEquals(Issuer, other.Issuer) && ReferenceEquals(Record, other.Record) && ReferenceEquals(Parent, other.Parent) && Snapshot == other.Snapshot && Today == other.Today
         && IssuerFromCache == other.IssuerFromCache && RecordFromCache == other.RecordFromCache;
 }

@@ -3,6 +3,10 @@ namespace SkillVerify.Api.Verification;
 /// <summary>POST /api/v1/verifications. POST, so that names never sit in URLs.</summary>
 public sealed record VerificationRequest(string? Code, string? HolderName, string? IdNumber);
 
+/// <summary>
+/// <c>outcome</c>: <c>VALID</c> (有效), <c>INVALID</c> (无效: cannot be genuine, or void), <c>NOT_FOUND</c> (未查到相符的证书:
+/// no certificate matches this code and these holder details — check what was typed), <c>UNKNOWN</c> (无法确认).
+/// </summary>
 public sealed record VerificationResponse(
     string Outcome,
     IReadOnlyList<CheckDto> Checks,
@@ -32,7 +36,9 @@ public sealed record CertificateDto(
     AppointmentTermDto? AppointmentTerm,
     string ReviewState,
     string HolderNameMasked,
-    string? IdNumberMasked);
+    string? IdNumberMasked,
+    string? Standing,
+    string? StandingSince);
 
 public sealed record LevelRef(string Code, string Name, string NameEn);
 
@@ -68,6 +74,7 @@ public sealed record CodePartsDto(
 public sealed record LegacyPartsDto(
     bool ShanghaiForm,
     string YearDigits,
+    int IssueYear,
     NamedValue Region,
     string CityCode,
     NamedValue AgencyType,

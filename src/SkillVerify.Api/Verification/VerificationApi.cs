@@ -30,7 +30,7 @@ public static class VerificationApi
         group.MapPost("/verifications", Verify)
             .AcceptPartnerKey()
             .WithName("Verify")
-            .WithSummary("Verify a certificate: VALID, INVALID or UNKNOWN, with every check shown.")
+            .WithSummary("Verify a certificate: VALID, INVALID, NOT_FOUND or UNKNOWN, with every check shown.")
             .Accepts<VerificationRequest>("application/json")
             .Produces<VerificationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -40,8 +40,12 @@ public static class VerificationApi
         return group;
     }
 
-    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, CodeDecoder decoder)
+    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder)
     {
+        if (PathEncodingError(context) is { } encoding)
+        {
+            return Problems.InvalidCode(encoding);
+        }
         var decoded = decoder.Decode(code);
         if (decoded.Parse.Error is { } error)
         {
@@ -61,6 +65,11 @@ public static class VerificationApi
         if (Validate(request!) is { } invalid)
         {
             return invalid;
+        }
+        // A code that cannot be parsed is a typing error to correct, not a verdict: 400 naming the position and the character.
+        if (decoder.Decode(request!.Code).Parse.Error is { } codeError)
+        {
+            return Problems.InvalidCode(codeError);
         }
         // A partner (another province, or a peer instance forwarding) sees what a caller with the same code and name sees; its key sets the scope.
         var partner = context.GetPartner();
@@ -96,7 +105,56 @@ public static class VerificationApi
         return new JsonAnswer<VerificationResponse>(response, local.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
     }
 
-    /// <summary>A malformed request (no code, an overlong field) is a 400; a code that does not decode is a legitimate question answered INVALID.</summary>
+    /// <summary>
+    /// A path whose percent-escapes are not UTF-8 (%C0, a lone %E2%80): the router leaves such escapes as they
+    /// are, so the code would read as a literal '%'. Names the escape as sent and its position in the last segment.
+    /// </summary>
+    internal static CodeError? PathEncodingError(HttpContext context)
+    {
+        // The raw target when the server keeps it (Kestrel); the path otherwise, where such escapes also stay as sent.
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } target ? target : context.Request.Path.Value ?? "";
+        var end = raw.IndexOfAny(['?', '#']);
+        var path = end < 0 ? raw : raw[..end];
+        var segment = path[(path.LastIndexOf('/') + 1)..];
+        if (!segment.Contains('%'))
+        {
+            return null;
+        }
+        var bytes = new List<byte>(segment.Length);
+        var starts = new List<int>(segment.Length); // the index in the segment each byte came from
+        for (var i = 0; i < segment.Length; i++)
+        {
+            starts.Add(i);
+            if (segment[i] == '%' && i + 2 < segment.Length && Uri.IsHexDigit(segment[i + 1]) && Uri.IsHexDigit(segment[i + 2]))
+            {
+                bytes.Add(Convert.ToByte(segment.Substring(i + 1, 2), 16));
+                i += 2;
+            }
+            else
+            {
+                bytes.Add((byte)segment[i]);
+            }
+        }
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        var offset = 0;
+        var position = 0;
+        while (offset < span.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(span[offset..], out _, out var consumed) != System.Buffers.OperationStatus.Done)
+            {
+                var at = starts[offset];
+                var escape = segment.Substring(at, Math.Min(3, segment.Length - at));
+                return new CodeError("code.invalid_encoding", position + 1,
+                    $"第{position + 1}个字符处的“{escape}”不是有效的 UTF-8 文字编码（链接可能被截断或转码错误）。",
+                    $"Character {position + 1} is sent as '{escape}', which is not valid UTF-8 text (the link may have been cut or re-encoded).");
+            }
+            offset += consumed;
+            position++;
+        }
+        return null;
+    }
+
+    /// <summary>A malformed request (no code, an overlong field) is a 400.</summary>
     internal static ProblemHttpResult? Validate(VerificationRequest request)
     {
         if (request.Code is null)
@@ -218,7 +276,7 @@ public static class VerificationApi
         var region = l.Region;
         var agency = l.Agency;
         var legacyLevel = l.Level;
-        var legacy = new LegacyPartsDto(l.IsShanghaiForm, l.YearDigits,
+        var legacy = new LegacyPartsDto(l.IsShanghaiForm, l.YearDigits, decoded.LegacyIssueYear!.Value,
             new NamedValue(l.RegionCode, region?.Name, region?.NameEn),
             l.CityCode,
             new NamedValue(l.AgencyType.ToString(), agency?.Name, agency?.NameEn),

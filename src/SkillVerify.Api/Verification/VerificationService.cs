@@ -41,11 +41,13 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
 
         if (decoded.Code is not { } certificateCode)
         {
-            var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today));
+            var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today, Rules: decoder.Settings));
             return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false, answeredBy);
         }
 
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
+        // A site's entitlement depends on its parent body's state (domain.md §3).
+        var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Lookup<OrganizationRecord>(null, true);
         // The import refuses a certificate whose issuer is not on the registry (issuer.unknown), so with the
         // issuer not found there is no record to read: a flood of codes of unregistered issuers costs no
         // query. Counted and flagged as the issuer lookup was, so the answer is byte for byte the same.
@@ -59,8 +61,8 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         }
         // An answer asked before, about a certificate whose records came from cache both times, is reused as it is.
         var key = new AnswerKey(certificateCode.Value, holder.NameHash, holder.IdHash, disclosure, recordsHere, answeredBy);
-        var inputs = new AnswerInputs(issuer.Value, record.Value, snapshot, decoder.Today, issuer.FromCache, record.FromCache);
-        var memoizable = recordsHere && record.Value is not null && record.FromCache && issuer.FromCache;
+        var inputs = new AnswerInputs(issuer.Value, record.Value, snapshot, decoder.Today, issuer.FromCache, record.FromCache, parent.Value);
+        var memoizable = recordsHere && record.Value is not null && record.FromCache && issuer.FromCache && parent.FromCache;
         if (memoizable && memo.Find(key, inputs) is { } known)
         {
             return known;
@@ -69,7 +71,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             decoded,
             issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
             record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
-            holder, disclosure, decoder.Today));
+            holder, disclosure, decoder.Today, parent.Value, decoder.Settings));
         var response = ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
         if (memoizable)
         {
@@ -91,10 +93,10 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         // real code with a wrong name cannot be told apart by it.
         var freshness = new FreshnessDto(snapshot.Version, snapshot.UpdatedAt, record?.UpdatedAt,
             record is null ? issuerFromCache : issuerFromCache && recordFromCache);
-        return new VerificationResponse(OutcomeName(result.Outcome), checks, record is null ? null : ToDto(record, issuer, result.IdNumberMatched), freshness, answeredBy);
+        return new VerificationResponse(OutcomeName(result.Outcome), checks, record is null ? null : ToDto(record, issuer, result.IdNumberMatched, result.Standing, result.StandingSince), freshness, answeredBy);
     }
 
-    private CertificateDto ToDto(CertificateRecord r, OrganizationRecord? issuer, bool idMatched)
+    private CertificateDto ToDto(CertificateRecord r, OrganizationRecord? issuer, bool idMatched, Standing? standing, DateOnly? standingSince)
     {
         var level = ReferenceData.GetLevel(r.LevelCode);
         var today = decoder.Today;
@@ -111,8 +113,18 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             r.TermFrom is { } from && r.TermTo is { } to ? new AppointmentTermDto(Iso(from), Iso(to), from <= today && today <= to) : null,
             r.ReviewState,
             r.NameMasked,
-            idMatched ? r.IdMasked : null);
+            idMatched ? r.IdMasked : null,
+            standing is null ? null : StandingName(standing.Value),
+            standingSince is { } since ? Iso(since) : null);
     }
+
+    public static string StandingName(Standing standing) => standing switch
+    {
+        Standing.Current => "current",
+        Standing.Historical => "historical",
+        Standing.NotYetInForce => "not_yet_in_force",
+        _ => "pending_review",
+    };
 
     public static string StatusName(CheckStatus status) => status switch
     {
@@ -126,6 +138,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
     {
         Outcome.Valid => "VALID",
         Outcome.Invalid => "INVALID",
+        Outcome.NotFound => "NOT_FOUND",
         _ => "UNKNOWN",
     };
 

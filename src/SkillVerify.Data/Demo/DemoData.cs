@@ -17,17 +17,22 @@ public static class DemoData
 
     public static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
 
+    /// <summary>One case per outcome and standing (README's demo table lists exactly these).</summary>
     public static readonly IReadOnlyList<DemoCase> Cases =
     [
         new("Y000044030006233000123", "王小明", "VALID", "高级工 issued by a registered employer, in scope"),
-        new("Y001111000001241000001", "李建国", "VALID", "高级技师 issued by a ministry-registered employer"),
-        new("Y00111100000124T000002", "周卫东", "VALID", "特级技师 with a current appointment term"),
+        new("Y001111000001241000001", "李建国", "VALID", "高级技师 issued by a ministry-registered employer (its 工种 电焊工 is in scope)"),
+        new("Y00111100000124T000002", "周卫东", "VALID", "特级技师, appointment term current (standing current)"),
+        new("Y00004403000622T000007", "赵强", "VALID", "特级技师 whose term ended on 2024-06-30: genuine, a historical title since 2024-07-01 (standing historical)"),
+        new("Y00111100000126T000008", "郑华", "VALID", "特级技师 appointed, term from 2029-01-01 (standing not_yet_in_force)"),
         new("S000037020202235000789", "刘芳", "VALID", "issued before its issuer was suspended (the later suspension is shown)"),
+        new("Y00004403000623T000003", "周杰", "UNKNOWN", "特级技师 from a pre-2022 title, awaiting 复核确认 (standing pending_review)"),
         new("S000032010101224000456", "张伟", "INVALID", "revoked certificate (撤销)"),
         new("S000037020202255000012", "陈静", "INVALID", "issued while its issuer was suspended"),
-        new("Y00004403000622T000007", "赵强", "INVALID", "特级技师 whose appointment term has ended"),
         new("Y000044030006242000050", "孙丽", "INVALID", "occupation outside the issuer's scope"),
-        new("Y000044030006211000003", "周杰", "INVALID", "pre-2022 高级技师 still awaiting 复核确认"),
+        new("Y00004403000623S000004", "钱军", "INVALID", "首席技师 whose 复核确认 was refused"),
+        new("Y000044030006233000123", "李四", "NOT_FOUND", "a real code with a wrong name: the same bytes as an unknown code"),
+        new("Y000044030006233000124", "王小明", "NOT_FOUND", "a code no certificate has"),
     ];
 
     public static IReadOnlyList<OrganizationRecord> Organizations(DateTimeOffset now)
@@ -49,10 +54,10 @@ public static class DemoData
                 [new(OrganizationStatus.Registered, new(2019, 9, 1), "人社部备案")],
                 [
                     new("6-18-02-04", "焊工", "电焊工", "X54321TS", new(2019, 9, 1), null),
-                    new("6-22-02-01", "汽车维修工", "汽车机械维修工", "X54321TS", new(2019, 9, 1), null),
+                    new("4-12-01-01", "汽车维修工", "汽车机械维修工", "X54321TS", new(2019, 9, 1), null),
                 ],
                 [], [], now),
-            new("Y001111000101", 'Y', "中国北方重工集团有限公司天津分厂", "11", "Y001111000001", "天津市滨海新区港城大道6号", "022-25880000",
+            new("Y001112000101", 'Y', "中国北方重工集团有限公司天津分厂", "12", "Y001111000001", "天津市滨海新区港城大道6号", "022-25880000",
                 new(2021, 5, 1), null,
                 [new(OrganizationStatus.Registered, new(2021, 5, 1), "备案（评价站点）")],
                 [new("6-18-02-04", "焊工", "电焊工", "54321", new(2021, 5, 1), null)],
@@ -90,8 +95,14 @@ public static class DemoData
         yield return Cert("S000037020202255000012", new(2025, 8, 10), "4-10-01-02", "育婴员", "陈静", null, "考核");
         yield return Cert("Y00004403000622T000007", new(2022, 7, 1), "6-31-01-03", "电工", "赵强", null, "评聘",
             termFrom: new(2022, 7, 1), termTo: new(2024, 6, 30));
+        yield return Cert("Y00111100000126T000008", new(2026, 6, 1), "6-18-02-04", "焊工", "郑华", null, "评聘", workType: "电焊工",
+            termFrom: new(2029, 1, 1), termTo: new(2032, 12, 31));
         yield return Cert("Y000044030006242000050", new(2024, 10, 8), "4-03-02-01", "中式烹调师", "孙丽", null, "考核");
-        yield return Cert("Y000044030006211000003", new(2021, 12, 1), "6-31-01-03", "电工", "周杰", null, "考核", review: ReviewState.Pending);
+        // 复核确认 of titles evaluated before the 2022 document: the new certificate awaits (or failed) the review.
+        yield return Cert("Y00004403000623T000003", new(2023, 3, 1), "6-31-01-03", "电工", "周杰", null, "复核确认",
+            termFrom: new(2023, 3, 1), termTo: new(2027, 2, 28), review: ReviewState.Pending);
+        yield return Cert("Y00004403000623S000004", new(2023, 5, 1), "6-31-01-03", "电工", "钱军", null, "复核确认",
+            termFrom: new(2023, 5, 1), termTo: new(2027, 4, 30), review: ReviewState.Refused);
 
         foreach (var c in new SyntheticData(Seed + 1).Certificates(organizations.Skip(5).ToList(), 2_000, new DateOnly(2026, 6, 30)))
         {

@@ -37,13 +37,13 @@ public sealed class SyntheticData(int seed)
         new("6-18-01-02", "铣工", null),
         new("6-18-02-04", "焊工", "电焊工"),
         new("4-03-02-01", "中式烹调师", null),
-        new("4-03-02-03", "中式面点师", null),
+        new("4-03-02-02", "中式面点师", null),
         new("4-10-01-02", "育婴员", null),
         new("4-10-01-05", "养老护理员", null),
-        new("4-04-05-01", "人工智能训练师", null),
-        new("6-29-01-05", "砌筑工", null),
-        new("6-22-02-01", "汽车维修工", "汽车机械维修工"),
-        new("4-07-05-02", "保育师", null),
+        new("4-04-05-05", "人工智能训练师", null),
+        new("6-29-01-01", "砌筑工", null),
+        new("4-12-01-01", "汽车维修工", "汽车机械维修工"),
+        new("4-10-01-01", "保育师", null),
     ];
 
     private static readonly string[] Surnames = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "罗", "高", "欧阳", "司马"];
@@ -176,7 +176,10 @@ public sealed class SyntheticData(int seed)
         {
             level = '4';
         }
-        var first = issuer.RegisteredFrom > new DateOnly(2022, 1, 1) || level is 'X' or 'T' or 'S' ? Max(issuer.RegisteredFrom, new DateOnly(2022, 1, 1)) : issuer.RegisteredFrom;
+        // X/T/S exist from the 2022 document's first day (reference data).
+        var first = level is 'X' or 'T' or 'S'
+            ? Max(issuer.RegisteredFrom, ReferenceData.GetLevel(level).SinceDate!.Value)
+            : issuer.RegisteredFrom > new DateOnly(2022, 1, 1) ? Max(issuer.RegisteredFrom, new DateOnly(2022, 1, 1)) : issuer.RegisteredFrom;
         var span = today.DayNumber - first.DayNumber;
         var date = first.AddDays(random.Next(Math.Max(1, span)));
         var scope = issuer.Scope[random.Next(issuer.Scope.Count)];
@@ -190,10 +193,10 @@ public sealed class SyntheticData(int seed)
             termFrom = date;
             termTo = date.AddYears(random.Next(3) == 0 ? 1 : 4).AddDays(-1);
         }
-        var review = level == '1' && date.Year < 2022
-            ? (random.Next(4) == 0 ? ReviewState.Pending : ReviewState.Confirmed)
-            : ReviewState.NotRequired;
-        var obtained = level is 'T' or 'S' ? "评聘" : level == 'X' ? "转正定级考核" : new[] { "考核", "考核", "考核", "以赛代评", "直接认定" }[random.Next(5)];
+        // 复核确认 concerns only T/S titles carried over from before the 2022 document.
+        var reviewed = level is 'T' or 'S' && random.Next(5) == 0;
+        var review = reviewed ? (random.Next(4) == 0 ? ReviewState.Pending : ReviewState.Confirmed) : ReviewState.NotRequired;
+        var obtained = reviewed ? "复核确认" : level is 'T' or 'S' ? "评聘" : level == 'X' ? "转正定级考核" : new[] { "考核", "考核", "考核", "以赛代评", "直接认定" }[random.Next(5)];
         return new CertificateSource(code, issuer.Code, level, date, scope.OccupationCode, scope.OccupationName, scope.WorkType,
             NextName(), random.Next(2) == 0 ? NextIdNumber(issuer.Province) : null, obtained,
             revoked ? CertificateStatus.Revoked : CertificateStatus.Active, revoked ? date.AddDays(30 + random.Next(300)) : null,

@@ -42,25 +42,36 @@ public readonly record struct CertificateCode(string Value)
 
 /// <summary>
 /// A structurally valid vocational qualification certificate number (职业资格证书, before the
-/// skill-level system): 16 digits, or the 13-digit Shanghai form that is read as if prefixed with 000.
+/// skill-level system). 16 digits: year (2) · province-or-industry code of the old ministry table (2) ·
+/// city (2) · agency type (1) · agency serial (3) · level (1) · serial (5). 13 digits: the old Shanghai
+/// form, year (2) · district (2) · agency type (1) · agency serial (3) · level (1) · serial (4)
+/// <i>(assumed: no official layout was available)</i>; it carries no region digits and is always 上海.
 /// </summary>
 public readonly record struct LegacyCertificateCode(string Value)
 {
-    private string Full => Value.Length == 13 ? "000" + Value : Value;
+    /// <summary>The region of every 13-digit number: Shanghai (GB/T 2260 code 31, as the form has no region digits).</summary>
+    public static readonly LegacyRegion Shanghai = new("31", "上海", "Shanghai", "province");
 
     public bool IsShanghaiForm => Value.Length == 13;
-    public string YearDigits => Full[..2];
-    public string RegionCode => Full.Substring(2, 2);
-    public string CityCode => Full.Substring(4, 2);
-    public char AgencyType => Full[6];
-    public string AgencySerial => Full.Substring(7, 3);
-    public string AgencyCode => Full.Substring(2, 8);
-    public char LevelCode => Full[10];
-    public string Serial => Full.Substring(11, 5);
+    private int Shift => IsShanghaiForm ? 2 : 0;
 
-    public LegacyRegion? Region => ReferenceData.FindLegacyRegion(RegionCode);
+    public string YearDigits => Value[..2];
+    public string RegionCode => IsShanghaiForm ? Shanghai.Code : Value.Substring(2, 2);
+    public string CityCode => Value.Substring(4 - Shift, 2);
+    public char AgencyType => Value[6 - Shift];
+    public string AgencySerial => Value.Substring(7 - Shift, 3);
+    /// <summary>The agency code: positions 3–10 of a 16-digit number, 3–8 of a Shanghai number.</summary>
+    public string AgencyCode => Value.Substring(2, 8 - Shift);
+    public char LevelCode => Value[10 - Shift];
+    public string Serial => Value[(11 - Shift)..];
+
+    /// <summary>The region on the old table; null when the table does not know the code (shown as unknown, never an error).</summary>
+    public LegacyRegion? Region => IsShanghaiForm ? Shanghai : ReferenceData.FindLegacyRegion(RegionCode);
     public LegacyAgencyType? Agency => ReferenceData.FindLegacyAgencyType(AgencyType.ToString());
     public Level Level => ReferenceData.GetLevel(LevelCode);
+
+    /// <summary>0-based index of the agency type and of the level digit, for errors.</summary>
+    public static (int Agency, int Level) Indexes(int length) => length == 13 ? (4, 8) : (6, 10);
 
     public override string ToString() => Value;
 }

@@ -43,20 +43,21 @@ public static class CodeParser
         }
 
         Span<char> buffer = stackalloc char[MaxInputLength];
-        if (Normalize(input, buffer, out var n) is { } error)
+        Span<int> typed = stackalloc int[MaxInputLength];
+        if (Normalize(input, buffer, typed, out var n) is { } error)
         {
             return Fail(error);
         }
         var code = buffer[..n];
         if ((n == 16 || n == 13) && char.IsAsciiDigit(code[0]))
         {
-            return ParseLegacy(code);
+            return ParseLegacy(code, typed);
         }
         if (n != CertificateCode.Length)
         {
             return Fail(Errors.Length(n));
         }
-        return ParseSkillLevel(code);
+        return ParseSkillLevel(code, typed);
     }
 
     /// <summary>
@@ -74,7 +75,8 @@ public static class CodeParser
             return (null, Errors.TooLong(input.Length));
         }
         Span<char> code = stackalloc char[MaxInputLength];
-        if (Normalize(input, code, out var n) is { } error)
+        Span<int> typed = stackalloc int[MaxInputLength];
+        if (Normalize(input, code, typed, out var n) is { } error)
         {
             return (null, error);
         }
@@ -87,18 +89,22 @@ public static class CodeParser
         {
             return (null, Errors.BodyType(code[0]));
         }
-        for (var i = 1; i <= 6; i++)
+        for (var i = 1; i < CertificateCode.OrganizationCodeLength; i++)
         {
             if (!char.IsAsciiDigit(code[i]))
             {
-                return (null, Errors.Digit("organization_code.digit", i + 1, code[i], "机构代码和省份代码（第2–7位）", "the body and province codes (positions 2–7)"));
+                return (null, Errors.Digit("organization_code.digit", i + 1, typed[i], "机构代码（第2–13位）", "the organization code (positions 2–13)"));
             }
         }
         return (new string(code[..n]), null);
     }
 
-    /// <summary>Writes the code characters of <paramref name="input"/> (uppercase A–Z, 0–9) into <paramref name="buffer"/>.</summary>
-    private static CodeError? Normalize(string input, Span<char> buffer, out int n)
+    /// <summary>
+    /// Writes the code characters of <paramref name="input"/> (uppercase A–Z, 0–9) into <paramref name="buffer"/>,
+    /// and into <paramref name="typed"/> the character each one was typed as (before case and width folding),
+    /// so an error can name what the person typed.
+    /// </summary>
+    private static CodeError? Normalize(string input, Span<char> buffer, Span<int> typed, out int n)
     {
         n = 0;
         var span = input.AsSpan();
@@ -106,7 +112,6 @@ public static class CodeParser
         var end = span.Length;
         while (start < end && char.IsWhiteSpace(span[start])) { start++; }
         while (end > start && char.IsWhiteSpace(span[end - 1])) { end--; }
-
         // Position as typed, counted in characters (runes), 1-based.
         var position = start;
         var index = start;
@@ -119,13 +124,18 @@ public static class CodeParser
             }
             index += consumed;
             var value = rune.Value;
-
+            if (IsSeparator(rune))
+            {
+                continue;
+            }
+            var asTyped = value;
             // Full-width ASCII (Ｙ０００…) from Chinese input methods.
             if (value is >= 0xFF01 and <= 0xFF5E)
             {
                 value -= 0xFEE0;
+                asTyped = value;
             }
-            if (value is ' ' or 0x3000 or 0x00A0 or '-' or 0x2010 or 0x2011 or 0x2012 or 0x2013 or 0x2014 or 0x2212)
+            if (value is '-' or 0x2010 or 0x2011 or 0x2012 or 0x2013 or 0x2014 or 0x2212)
             {
                 continue;
             }
@@ -135,6 +145,7 @@ public static class CodeParser
             }
             if (value is (>= 'A' and <= 'Z') or (>= '0' and <= '9'))
             {
+                typed[n] = asTyped;
                 buffer[n++] = (char)value;
                 continue;
             }
@@ -148,52 +159,67 @@ public static class CodeParser
         return n == 0 ? Errors.Empty() : null;
     }
 
-    private static ParseResult ParseSkillLevel(ReadOnlySpan<char> code)
+    /// <summary>
+    /// What people put between groups or copy along with a code: every Unicode space separator (ordinary,
+    /// no-break, thin, narrow no-break, ideographic …), tabs and line breaks at the ends, and the
+    /// zero-width characters that copying from web pages and chat apps leaves behind.
+    /// </summary>
+    internal static bool IsSeparator(Rune rune) =>
+        rune.Value is '\t' or '\r' or '\n' or 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF or 0x180E
+        || Rune.GetUnicodeCategory(rune) == UnicodeCategory.SpaceSeparator;
+
+    /// <summary>The groups of positions 2–22 (1-based, inclusive) that hold digits, with their names.</summary>
+    private static readonly (int From, int To, string Code, string Zh, string En)[] DigitGroups =
+    [
+        (2, 5, "code.body_code", "评价机构代码（第2–5位）", "the body code (positions 2–5)"),
+        (6, 7, "code.province", "省份代码（第6–7位）", "the province code (positions 6–7)"),
+        (8, 13, "code.site_serial", "机构或站点序号（第8–13位）", "the body or site serial (positions 8–13)"),
+        (14, 15, "code.year", "发证年份（第14–15位）", "the issue year (positions 14–15)"),
+        (17, 22, "code.serial", "证书序号（第17–22位）", "the certificate serial (positions 17–22)"),
+    ];
+
+    private static ParseResult ParseSkillLevel(ReadOnlySpan<char> code, ReadOnlySpan<int> typed)
     {
         if (code[0] is not ('Y' or 'S'))
         {
             return Fail(Errors.BodyType(code[0]));
         }
-        for (var i = 1; i <= 4; i++)
+        if (code[7..13].SequenceEqual("XXXXXX"))
         {
-            if (!char.IsAsciiDigit(code[i])) { return Fail(Errors.Digit("code.body_code", i + 1, code[i], "评价机构代码（第2–5位）", "the body code (positions 2–5)")); }
+            // 人社部's worked example prints the site serial as XXXXXX: it shows the shape, it is not a code.
+            return Fail(Errors.Placeholder());
         }
-        for (var i = 5; i <= 6; i++)
+        foreach (var (from, to, errorCode, zh, en) in DigitGroups)
         {
-            if (!char.IsAsciiDigit(code[i])) { return Fail(Errors.Digit("code.province", i + 1, code[i], "省份代码（第6–7位）", "the province code (positions 6–7)")); }
-        }
-        // Positions 8–13 (site serial) may hold letters and digits; normalization already limited them to A–Z, 0–9.
-        for (var i = 13; i <= 14; i++)
-        {
-            if (!char.IsAsciiDigit(code[i])) { return Fail(Errors.Digit("code.year", i + 1, code[i], "发证年份（第14–15位）", "the issue year (positions 14–15)")); }
+            for (var i = from - 1; i < to; i++)
+            {
+                if (!char.IsAsciiDigit(code[i]))
+                {
+                    return Fail(Errors.Digit(errorCode, i + 1, typed[i], zh, en));
+                }
+            }
         }
         if (!LevelChars.Contains(code[15]))
         {
-            return Fail(Errors.LevelChar(code[15]));
-        }
-        for (var i = 16; i <= 21; i++)
-        {
-            if (!char.IsAsciiDigit(code[i])) { return Fail(Errors.Digit("code.serial", i + 1, code[i], "证书序号（第17–22位）", "the certificate serial (positions 17–22)")); }
+            return Fail(Errors.LevelChar(typed[15]));
         }
         return new ParseResult(new CertificateCode(new string(code)), null, null);
     }
 
-    private static ParseResult ParseLegacy(ReadOnlySpan<char> code)
+    private static ParseResult ParseLegacy(ReadOnlySpan<char> code, ReadOnlySpan<int> typed)
     {
-        var offset = code.Length == 13 ? 3 : 0; // the Shanghai form is read as if prefixed with 000
         for (var i = 0; i < code.Length; i++)
         {
             if (!char.IsAsciiDigit(code[i]))
             {
-                return Fail(Errors.Digit("legacy.digit", i + 1, code[i], "旧版职业资格证书编号", "a vocational qualification certificate number"));
+                return Fail(Errors.Digit("legacy.digit", i + 1, typed[i], "旧版职业资格证书编号", "a vocational qualification certificate number"));
             }
         }
-        var agencyIndex = 6 - offset;
+        var (agencyIndex, levelIndex) = LegacyCertificateCode.Indexes(code.Length);
         if (code[agencyIndex] is < '0' or > '4')
         {
             return Fail(Errors.LegacyAgencyType(agencyIndex + 1, code[agencyIndex]));
         }
-        var levelIndex = 10 - offset;
         if (code[levelIndex] is < '1' or > '5')
         {
             return Fail(Errors.LegacyLevel(levelIndex + 1, code[levelIndex]));
@@ -239,16 +265,33 @@ public static class CodeParser
         public static CodeError BodyType(char c) => new("code.body_type", 1,
             $"第1位是评价机构类型，应为 Y（用人单位）或 S（社会培训评价组织），实际为“{c}”。", $"Position 1 is the body type and must be Y (employer) or S (social training and assessment organization), not '{c}'.");
 
-        public static CodeError Digit(string code, int position, char c, string partZh, string partEn)
+        public static CodeError Digit(string code, int position, int typed, string partZh, string partEn)
         {
-            var hintZh = c is 'O' ? "（是否把数字0输成了字母O？）" : c is 'I' or 'L' ? "（是否把数字1输成了字母？）" : "";
-            var hintEn = c is 'O' ? " (did you type the letter O for the digit 0?)" : c is 'I' or 'L' ? " (did you type a letter for the digit 1?)" : "";
+            var c = char.ConvertFromUtf32(typed);
+            var (hintZh, hintEn) = DigitLookalike(typed) is { } digit
+                ? ($"（是否把数字{digit}输成了“{c}”？）", $" (did you type '{c}' for the digit {digit}?)")
+                : ("", "");
             return new(code, position,
-                $"第{position}位属于{partZh}，应为数字，实际为“{c}”{hintZh}。", $"Position {position} belongs to {partEn} and must be a digit, not '{c}'{hintEn}.");
+                $"第{position}位属于{partZh}，应为阿拉伯数字，实际为“{c}”{hintZh}。", $"Position {position} belongs to {partEn} and must be a digit, not '{c}'{hintEn}.");
         }
 
-        public static CodeError LevelChar(char c) => new("code.level", 16,
-            $"第16位是等级代码，应为 X、5、4、3、2、1、T、S 之一，实际为“{c}”。", $"Position 16 is the level code and must be one of X, 5, 4, 3, 2, 1, T, S, not '{c}'.");
+        /// <summary>The digit a letter is often typed for: O→0, l/I→1, Z→2, S→5, B→8.</summary>
+        private static char? DigitLookalike(int typed) => typed switch
+        {
+            'O' or 'o' => '0',
+            'l' or 'I' or 'i' => '1',
+            'Z' or 'z' => '2',
+            'S' or 's' => '5',
+            'B' => '8',
+            _ => null,
+        };
+
+        public static CodeError Placeholder() => new("code.placeholder", 8,
+            "第8–13位是“XXXXXX”：这是人社部编码规则示例中的占位符，不是真实的证书编号，请输入证书上印的编号。",
+            "Positions 8–13 read 'XXXXXX': that is the placeholder of the ministry's worked example, not a real code; type the code printed on the certificate.");
+
+        public static CodeError LevelChar(int typed) => new("code.level", 16,
+            $"第16位是等级代码，应为 X、5、4、3、2、1、T、S 之一，实际为“{char.ConvertFromUtf32(typed)}”。", $"Position 16 is the level code and must be one of X, 5, 4, 3, 2, 1, T, S, not '{char.ConvertFromUtf32(typed)}'.");
 
         public static CodeError LegacyAgencyType(int position, char c) => new("legacy.agency_type", position,
             $"旧版证书编号第{position}位是鉴定机构类型，应为0–4，实际为“{c}”。", $"Position {position} of an old qualification number is the agency type and must be 0–4, not '{c}'.");

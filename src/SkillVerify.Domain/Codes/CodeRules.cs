@@ -3,9 +3,15 @@ using SkillVerify.Domain.Reference;
 namespace SkillVerify.Domain.Codes;
 
 /// <summary>Settings for the rules a decoder can check without data.</summary>
-public sealed record CodeRuleSettings(int FirstYear = 2019, int NewLevelsFirstYear = 2022)
+/// <param name="FirstYear">The coding rule's first issue year (2019, assumed).</param>
+/// <param name="NewLevelsFirstDate">The first day X/T/S exist; null takes the reference data (levels.json, 2022-03-01 assumed).</param>
+/// <param name="LegacyFirstYear">The first year of the old 职业资格 numbers (1993, assumed): a two-digit year below it reads as 20yy.</param>
+public sealed record CodeRuleSettings(int FirstYear = 2019, DateOnly? NewLevelsFirstDate = null, int LegacyFirstYear = 1993)
 {
     public static CodeRuleSettings Default { get; } = new();
+
+    /// <summary>The first day a level exists: the setting for X/T/S when given, else the level's reference date; null when it always existed.</summary>
+    public DateOnly? FirstDateOf(Level level) => level.SinceDate is null ? null : NewLevelsFirstDate ?? level.SinceDate;
 }
 
 /// <summary>
@@ -46,14 +52,38 @@ public static class CodeRules
             Add(ref violations, new(IssueYearCheck, "issue_year.too_early", 14,
                 $"第14–15位发证年份{year}年早于该编码规则启用的{settings.FirstYear}年。", $"Positions 14–15 give issue year {year}, before the coding rule's first year {settings.FirstYear}."));
         }
-        else if (level.Since is int since && year < Math.Max(since, settings.NewLevelsFirstYear))
+        else if (settings.FirstDateOf(level) is { } first && year < first.Year)
         {
-            var first = Math.Max(since, settings.NewLevelsFirstYear);
             Add(ref violations, new(IssueYearCheck, "issue_year.level_too_early", 14,
-                $"{level.Name}（{level.Code}）自{first}年起才设立，不可能在{year}年颁发。", $"The level {level.NameEn} ({level.Code}) exists only since {first}; it cannot have been issued in {year}."));
+                $"{level.Name}（{level.Code}）自{Iso(first)}起才设立，不可能在{year}年颁发。", $"The level {level.NameEn} ({level.Code}) exists only since {Iso(first)}; it cannot have been issued in {year}."));
         }
         return violations ?? (IReadOnlyList<CodeViolation>)[];
     }
+
+    /// <summary>
+    /// The issue year of an old qualification number (two digits): 20yy when that is not after this year,
+    /// else 19yy when that is not before the old system's first year; otherwise 20yy, which is in the future.
+    /// </summary>
+    public static int LegacyYear(LegacyCertificateCode code, CodeRuleSettings settings, int currentYear)
+    {
+        var yy = (code.YearDigits[0] - '0') * 10 + (code.YearDigits[1] - '0');
+        return 2000 + yy <= currentYear ? 2000 + yy : 1900 + yy >= settings.LegacyFirstYear ? 1900 + yy : 2000 + yy;
+    }
+
+    /// <summary>Rules an old qualification number can break without data: an issue year in the future.</summary>
+    public static IReadOnlyList<CodeViolation> Check(LegacyCertificateCode code, CodeRuleSettings settings, int currentYear)
+    {
+        var year = LegacyYear(code, settings, currentYear);
+        if (year > currentYear)
+        {
+            return [new(IssueYearCheck, "issue_year.future", 1,
+                $"第1–2位发证年份{year}年在未来（或早于旧版职业资格证书启用的{settings.LegacyFirstYear}年）。",
+                $"Positions 1–2 give issue year {year}, which is in the future (or before the old qualification numbers began in {settings.LegacyFirstYear}).")];
+        }
+        return [];
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Add(ref List<CodeViolation>? list, CodeViolation violation) => (list ??= []).Add(violation);
 }

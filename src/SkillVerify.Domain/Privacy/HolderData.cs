@@ -66,8 +66,9 @@ public static class HolderNormalization
     public const int MaxIdNumberLength = 32;
 
     /// <summary>
-    /// NFKC (full-width → half-width), no whitespace, one kind of middle dot for names such as
-    /// 阿依古丽·买买提, Latin letters uppercased.
+    /// NFKC (full-width → half-width), no whitespace, no zero-width or other invisible format characters
+    /// (copied names carry them; the import and every query normalize alike, so both hashes agree), one
+    /// kind of middle dot for names such as 阿依古丽·买买提, Latin letters uppercased.
     /// </summary>
     public static string NormalizeName(string name)
     {
@@ -75,7 +76,7 @@ public static class HolderNormalization
         var builder = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
             {
                 continue;
             }

@@ -15,11 +15,21 @@ public sealed record Level(
     string IssuedBy,
     string IssuedByEn,
     string ObtainedBy,
+    IReadOnlyList<string> ObtainedByAllowed,
     bool Appointment,
-    int? Since,
+    DateOnly? SinceDate,
     string Requirement)
 {
     public char CodeChar => Code[0];
+
+    /// <summary>The first year the level exists (X/T/S: the 2022 document), null for the levels that always existed.</summary>
+    public int? Since => SinceDate?.Year;
+
+    /// <summary>How a level may be obtained (domain.md §1): X by 转正定级考核, T/S by 评聘 or 复核确认, 5–1 by 考核, 以赛代评 or 直接认定.</summary>
+    public bool MayBeObtainedBy(string obtainedBy) => ObtainedByAllowed.Contains(obtainedBy, StringComparer.Ordinal);
+
+    /// <summary>复核确认 concerns only the titles above 高级技师 (特级技师 / 首席技师): the appointment levels.</summary>
+    public bool NeedsReviewState => Appointment;
 
     /// <summary>Whether a body of type <paramref name="bodyType"/> (Y or S) may issue this level.</summary>
     public bool IssuableBy(char bodyType) => Issuers.Contains(bodyType);

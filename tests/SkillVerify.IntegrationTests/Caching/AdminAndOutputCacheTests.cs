@@ -53,6 +53,36 @@ public sealed class AdminAndOutputCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task AMistakenStatusEventIsRetractedByACorrectionAndStaysInTheHistory()
+    {
+        // Landed main had no correction: a mistaken suspension voided every certificate of its period for good.
+        var client = factory.CreateClient();
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        client.DefaultRequestHeaders.Add(AdminKeys.Header, AdminOptions.DemoKey);
+        var added = await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events",
+            new { status = "suspended", effectiveDate = "2023-01-01", reason = "误录为本机构" });
+        var seq = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("seq").GetInt64();
+        Assert.Equal("INVALID", await OutcomeAsync(client, ValidCode, ValidName));
+
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events/corrections", new { reason = "录入错误" }),
+            HttpStatusCode.BadRequest, "request.seq_required");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events/corrections", new { seq = 999_999, reason = "录入错误" }),
+            HttpStatusCode.NotFound, "status_event.not_found");
+        var corrected = await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events/corrections", new { seq, reason = "录入错误：应为另一机构" });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        await AssertProblemAsync(await client.PostAsJsonAsync("/api/v1/admin/organizations/Y000044030006/status-events/corrections", new { seq, reason = "再次" }),
+            HttpStatusCode.Conflict, "status_event.already_retracted");
+
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+        client.DefaultRequestHeaders.Remove(AdminKeys.Header);
+        var history = (await client.GetFromJsonAsync<JsonElement>("/api/v1/organizations/Y000044030006")).GetProperty("statusHistory").EnumerateArray().ToList();
+        var retracted = history.Single(e => e.GetProperty("seq").GetInt64() == seq);
+        Assert.Equal("suspended", retracted.GetProperty("status").GetString());
+        Assert.Equal("录入错误：应为另一机构", retracted.GetProperty("retracted").GetProperty("reason").GetString());
+        Assert.Equal("registered", (await client.GetFromJsonAsync<JsonElement>("/api/v1/organizations/Y000044030006")).GetProperty("currentStatus").GetString());
+    }
+
+    [Fact]
     public async Task PublicAnswersAreOutputCachedButNothingAskedWithAKeyOrAName()
     {
         var client = factory.CreateClient();

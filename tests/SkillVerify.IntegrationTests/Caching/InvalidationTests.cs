@@ -95,7 +95,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var client in clients)
         {
             // Cached on every instance: a "not found", and two VALID records.
-            Assert.Equal("INVALID", await OutcomeAsync(client, imported, ValidName));
+            Assert.Equal("NOT_FOUND", await OutcomeAsync(client, imported, ValidName));
             Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
             Assert.Equal("VALID", await OutcomeAsync(client, other, "李建国"));
         }

@@ -82,6 +82,8 @@ public static class EndpointCatalog
         new("POST", "/api/v1/admin/organizations/{organizationCode}/status-events", Slot.Path, "organizationCode", Expect.Rejected, """{"status":"suspended","effectiveDate":"2025-01-01","reason":"测试"}""", ApiKey: AdminKey),
         new("POST", "/api/v1/admin/organizations/{organizationCode}/status-events", Slot.Json, "status", Expect.Rejected, """{"effectiveDate":"2025-01-01","reason":"测试"}""", PathValue: OtherBody, ApiKey: AdminKey),
         new("POST", "/api/v1/admin/organizations/{organizationCode}/status-events", Slot.Json, "effectiveDate", Expect.Rejected, """{"status":"suspended","reason":"测试"}""", PathValue: OtherBody, ApiKey: AdminKey),
+        new("POST", "/api/v1/admin/organizations/{organizationCode}/status-events/corrections", Slot.Path, "organizationCode", Expect.Rejected, """{"seq":1,"reason":"测试"}""", ApiKey: AdminKey),
+        new("POST", "/api/v1/admin/organizations/{organizationCode}/status-events/corrections", Slot.Json, "reason", Expect.Rejected, """{"seq":1}""", PathValue: OtherBody, ApiKey: AdminKey),
         new("GET", "/api/v1/certificates/{code}/qr.png", Slot.Path, "code", Expect.Rejected, ApiKey: AdminKey),
         new("GET", "/api/v1/certificates/{code}/qr.png", Slot.Query, "scale", Expect.Rejected, BlankMeansAbsent: true, PathValue: ValidCode, ApiKey: AdminKey),
         new("GET", "/api/v1/certificates/{code}/qr.png", Slot.Query, "ecc", Expect.Rejected, BlankMeansAbsent: true, PathValue: ValidCode, ApiKey: AdminKey),
@@ -125,7 +127,7 @@ public static class BadInputs
     {
         ["empty"] = ["", " ", "\t", "　"],
         ["overlong"] = [new string('Y', 65), new string('9', 200), string.Concat(Enumerable.Repeat(EndpointCatalog.ValidCode, 40)), "9999999999999999999999999999"],
-        ["control"] = ["\u0000", EndpointCatalog.ValidCode + "\u0007", "Y000044030006\r\n233000123", "\u202EY000044030006233000123", "\uFEFFY000044030006233000123", "Y00004403000623\u200B3000123", "\u001b[31m"],
+        ["control"] = ["\u0000", EndpointCatalog.ValidCode + "\u0007", "Y000044030006\u0085233000123", "\u202EY000044030006233000123", "Y00004403000623\u2028" + "3000123", "\u001b[31m"],
         ["lookalike"] = ["У000044030006233000123", "Υ000044030006233000123", "Y〇〇〇044030006233000123", "Y0OO044030006233000123", "Ⓨ000044030006233000123", "𝐘000044030006233000123", "Y00004403000623З000123"],
         ["sql"] = ["' OR '1'='1", EndpointCatalog.ValidCode + "'; DROP TABLE certificates;--", "%", "_", "\\", "\"", "1; SELECT name_hash FROM certificates", "Y0000440300%", "') UNION SELECT 1--"],
         ["odd"] = ["../../etc/passwd", "%2e%2e%2f", "<script>alert(1)</script>", "😀", "\uD800", "{{7*7}}", "${jndi:ldap://127.0.0.1/a}", "-1", "0", "1e309", "NaN"],

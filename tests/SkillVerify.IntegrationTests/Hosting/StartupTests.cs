@@ -55,7 +55,7 @@ public class StartupTests
         var response = await client.PostRawAsync("/api/v1/verifications", "{\"code\":\"Y000044030006233000123\",\"holderName\":\"王小明\"}");
         var body = await response.JsonAsync();
 
-        Assert.Equal("INVALID", body.Str("outcome"));
+        Assert.Equal("NOT_FOUND", body.Str("outcome"));
         Assert.Equal("issuer.not_found", body.Check("issuer_registry").Str("code"));
     }
 

@@ -60,7 +60,7 @@ public partial class ObservabilityTests
             Assert.Equal("anonymous", Value(a, "Partner"));
             Assert.True(DateTimeOffset.TryParse(Value(a, "At"), CultureInfo.InvariantCulture, out _));
         });
-        Assert.Equal(["VALID", "INVALID", "UNKNOWN"], audits.Select(a => Value(a, "Outcome")));
+        Assert.Equal(["VALID", "NOT_FOUND", "UNKNOWN"], audits.Select(a => Value(a, "Outcome")));
         AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
     }
 

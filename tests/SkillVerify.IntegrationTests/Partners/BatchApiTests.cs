@@ -35,7 +35,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         Assert.Equal(5, body.GetProperty("count").GetInt32());
         var results = body.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal([0, 1, 2, 3, 4], results.Select(r => r.GetProperty("index").GetInt32()));
-        Assert.Equal(["INVALID", "VALID", "INVALID", "VALID", "UNKNOWN"], results.Select(r => r.GetProperty("result").Str("outcome")));
+        Assert.Equal(["INVALID", "VALID", "NOT_FOUND", "VALID", "UNKNOWN"], results.Select(r => r.GetProperty("result").Str("outcome")));
         Assert.Equal("status.revoked", results[0].GetProperty("result").Check("revocation").Str("code"));
         Assert.Equal("Y001111000001241000001", results[3].GetProperty("result").GetProperty("certificate").Str("code"));
         Assert.All(results, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("error").ValueKind));
@@ -67,9 +67,10 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
         Assert.Equal("request.invalid_item", items[2].GetProperty("error").Str("code"));
         Assert.Equal("request.invalid_item", items[3].GetProperty("error").Str("code"));
         Assert.Equal("request.holder_name_too_long", items[4].GetProperty("error").Str("code"));
-        Assert.All(items.Skip(1).Take(4), i => Assert.Equal(400, i.GetProperty("error").GetProperty("status").GetInt32()));
-        // An undecodable code is a legitimate question: INVALID, like the single endpoint.
-        Assert.Equal("INVALID", items[5].GetProperty("result").Str("outcome"));
+        // An undecodable code is a typing error, like the single endpoint's 400: its position and character.
+        Assert.Equal("code.level", items[5].GetProperty("error").Str("code"));
+        Assert.Equal(16, items[5].GetProperty("error").GetProperty("position").GetInt32());
+        Assert.All(items.Skip(1).Take(5), i => Assert.Equal(400, i.GetProperty("error").GetProperty("status").GetInt32()));
         Assert.Equal("VALID", items[6].GetProperty("result").Str("outcome"));
     }
 
@@ -108,7 +109,7 @@ public class BatchApiTests(GenerousLimitsFactory factory) : IClassFixture<Genero
 
         Assert.Equal("VALID", results[0].GetProperty("result").Str("outcome"));
         Assert.Equal("4403**********4216", results[0].GetProperty("result").GetProperty("certificate").Str("idNumberMasked"));
-        Assert.Equal("INVALID", results[1].GetProperty("result").Str("outcome"));
+        Assert.Equal("NOT_FOUND", results[1].GetProperty("result").Str("outcome"));
     }
 
     [Fact]

@@ -191,10 +191,11 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "wrong-token-form-zh");
 
-        // A wrong name: NOT_FOUND (the words of an unknown code), and still nothing about the record.
+        // A wrong name: not found (amber, "check what you typed", never 无效), nothing about the record, and the form kept filled for a retry.
         await page.Locator("#name").FillAsync("李四");
         await page.Locator("button[type=submit]").ClickAsync();
-        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书");
+        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书，请核对编号和姓名");
+        Assert.Equal("李四", await page.Locator("#name").InputValueAsync());
         Assert.DoesNotContain("?", page.Url.Replace(phone.Server.BaseAddress.ToString(), ""));
         Assert.Equal(0, await page.Locator("dd[data-field=holder]").CountAsync());
         Assert.DoesNotContain("李四", await page.Locator("body").InnerTextAsync());
@@ -236,7 +237,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         await page.GotoAsync(new Uri(phone.Server.BaseAddress, "/v/%3Cimg%20src%3Dx%3E%3Cb%3Ehi?t=%22%3E%3Cb%3E").ToString());
         Assert.Equal(0, await page.Locator("img").CountAsync());
         Assert.Equal(0, await page.Locator("main b").CountAsync());
-        await AssertStateAsync(page, "INVALID", "无效");
+        await AssertStateAsync(page, "NOT_FOUND", "未查到相符的证书");
         Assert.Contains("<img src=x><b>hi", await FieldAsync(page, "code"));
     }
 

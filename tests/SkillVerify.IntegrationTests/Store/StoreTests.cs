@@ -84,7 +84,9 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
         Assert.NotNull(stored);
         Assert.Equal((organization.Name, organization.Type, organization.Province, organization.RegisteredFrom, organization.RegisteredTo),
             (stored.Name, stored.Type, stored.Province, stored.RegisteredFrom, stored.RegisteredTo));
-        Assert.Equal(organization.StatusHistory, stored.StatusHistory);
+        // Each event gets its recorded order (seq) from the database.
+        Assert.Equal(organization.StatusHistory, stored.StatusHistory.Select(e => e with { Seq = 0 }));
+        Assert.True(stored.StatusHistory.All(e => e.Seq > 0) && stored.StatusHistory.Select(e => e.Seq).Distinct().Count() == stored.StatusHistory.Count);
         Assert.Equal(organization.Scope.OrderBy(s => s.OccupationCode), stored.Scope);
         Assert.Equal(organization.Aliases, stored.Aliases);
         Assert.Equal(organization.QualityResults, stored.QualityResults);
@@ -99,8 +101,8 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
         await store.UpsertOrganizationsAsync([Organization("S000011000001", "北京技能人才评价服务中心", "11")]);
         var before = (await store.GetSnapshotAsync()).Version;
 
-        Assert.True(await store.AddStatusEventAsync("S000011000001", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), "评价质量评估不合格")));
-        Assert.False(await store.AddStatusEventAsync("S000011999999", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), null)));
+        Assert.NotNull(await store.AddStatusEventAsync("S000011000001", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), "评价质量评估不合格")));
+        Assert.Null(await store.AddStatusEventAsync("S000011999999", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), null)));
 
         var stored = await store.FindOrganizationAsync("S000011000001");
         Assert.Equal(OrganizationStatus.Suspended, stored!.StatusOn(new DateOnly(2024, 7, 1)));

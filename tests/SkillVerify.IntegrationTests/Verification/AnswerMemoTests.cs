@@ -31,7 +31,7 @@ public sealed class AnswerMemoTests : IDisposable
         Assert.True(memoized >= 1, "the second answer should have been memoized");
         Assert.Equal(second, third);
         Assert.Contains("\"outcome\":\"VALID\"", third);
-        Assert.Contains("\"outcome\":\"INVALID\"", wrongName);
+        Assert.Contains("\"outcome\":\"NOT_FOUND\"", wrongName);
         Assert.Contains("holder.no_match", wrongName);
     }
 

@@ -28,6 +28,46 @@ public class DecodeApiTests(SkillVerifyFactory factory) : IClassFixture<SkillVer
         Assert.Equal(0, body.GetProperty("violations").GetArrayLength());
     }
 
+    [Theory]
+    [InlineData("Y0000440300062330001%C0", 21, "%C0")]
+    [InlineData("Y000044%E2%80030006233000123", 8, "%E2")]
+    public async Task APathThatIsNotUtf8NamesTheEscapeAsSentNotAPercentSign(string path, int position, string escape)
+    {
+        // Landed main said "character 21 ('%')", a character nobody typed.
+        var response = await client.GetAsync("/api/v1/codes/" + path);
+        var body = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("code.invalid_encoding", body.Str("code"));
+        Assert.Equal(position, body.GetProperty("position").GetInt32());
+        Assert.Contains(escape, body.Str("messageEn"));
+        Assert.Contains(escape, body.Str("messageZh"));
+    }
+
+    [Theory]
+    [InlineData("Y000044030006233000%E2%80%8B123")] // zero-width space
+    [InlineData("Y%E2%80%890000%E2%80%8944%E2%80%89030006%E2%80%8923%E2%80%893%E2%80%89000123")] // thin spaces
+    [InlineData("Y000044030006233000123%09")] // a tab
+    public async Task ACodeAsPeopleCopyItDecodes(string path)
+    {
+        // Landed main refused these as control or invalid characters.
+        var body = await (await client.GetAsync("/api/v1/codes/" + path)).JsonAsync();
+
+        Assert.Equal("Y000044030006233000123", body.Str("canonical"));
+    }
+
+    [Fact]
+    public async Task TheShanghaiFormDecodesAsShanghaiWithItsYear()
+    {
+        // Landed main decoded it with year "00" and region "07".
+        var body = await (await client.GetAsync("/api/v1/codes/0912200330001")).JsonAsync();
+        var legacy = body.GetProperty("legacy");
+
+        Assert.True(legacy.GetProperty("shanghaiForm").GetBoolean());
+        Assert.Equal(2009, legacy.GetProperty("issueYear").GetInt32());
+        Assert.Equal("上海", legacy.GetProperty("region").Str("name"));
+    }
+
     [Fact]
     public async Task AParsableCodeThatBreaksARuleIsOkWithItsViolations()
     {
