@@ -10,7 +10,7 @@ namespace SkillVerify.IntegrationTests.Pages;
 /// </summary>
 public sealed class VerifyPagesBrowserTests(PagesBrowser browser) : IClassFixture<PagesBrowser>
 {
-    private const string PendingReviewCode = "Y000044030006211000003"; // 周杰, a pre-2022 高级技师 awaiting 复核确认
+    private const string PendingReviewCode = "Y00004403000623T000003"; // 周杰, 特级技师 from a pre-2022 title awaiting 复核确认 (the demo data of issue 12)
     private const string HistoricalCode = "Y00004403000622T000007";   // 赵强, 特级技师 whose appointment term ended
 
     // The outcome colours of site.css, as the browser computes them.
