@@ -35,9 +35,15 @@ ENV ASPNETCORE_URLS=http://+:8080 \
     DOTNET_EnableDiagnostics=0 \
     DOTNET_NOLOGO=1 \
     TMPDIR=/tmp
+# The PDF report embeds these TrueType fonts (Chinese: Droid Sans Fallback; Latin: DejaVu Sans); see docs/pages.md.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-droid-fallback fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # `skillverify …` on the PATH: the operator tool (migrate, import, template, keys) with the same settings as the API.
 RUN mkdir -p /data && chown "$APP_UID" /data \
-    && printf '#!/bin/sh\nexec dotnet /app/cli/skillverify.dll "$@"\n' > /usr/local/bin/skillverify \
+    && printf '#!/bin/sh
+exec dotnet /app/cli/skillverify.dll "$@"
+' > /usr/local/bin/skillverify \
     && chmod 755 /usr/local/bin/skillverify
 VOLUME /data
 USER $APP_UID

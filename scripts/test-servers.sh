@@ -19,6 +19,10 @@ install_packages() {
   command -v chromium >/dev/null || missing+=(chromium)
   command -v npm >/dev/null || missing+=(nodejs npm)
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  # The PDF report's fonts (TrueType, which PDFsharp embeds) and the tools that read the PDF back in the page tests.
+  [[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ]] || missing+=(fonts-droid-fallback)
+  [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
   if ((${#missing[@]})); then
     echo "test-servers: installing ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive

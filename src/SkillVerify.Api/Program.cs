@@ -8,6 +8,7 @@ using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.OpenApi;
+using SkillVerify.Api.Pages;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.Qr;
 using SkillVerify.Api.RateLimiting;
@@ -48,6 +49,8 @@ builder.AddFederation();
 builder.AddCredentials();
 // Per-address and per-partner request limits, shared through Redis when configured.
 builder.AddRateLimits();
+// Pages for people (Razor components rendered on the server): home, result, organizations, report, receipts, spreadsheet.
+builder.AddPages();
 // JSON with source generation, problem details with stable codes.
 builder.AddApiPlumbing();
 // The OpenAPI document: security scheme, shared answers, vocabularies, examples, words in Chinese and English.
@@ -82,7 +85,8 @@ app.MapPartners();
 app.MapCredentials();
 // The OpenAPI document, its /docs page and the /problems page every problem type points to.
 app.MapApiDocument();
-app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+// Pages for people; / is the home page.
+app.MapPages();
 
 try
 {

@@ -77,7 +77,6 @@ public static partial class QrApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RecordsVerifications(VerificationChannels.Scan);
 
-        app.MapMobilePage();
         return images;
     }
 

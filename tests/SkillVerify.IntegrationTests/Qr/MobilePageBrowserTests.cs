@@ -123,13 +123,16 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         Assert.StartsWith(expected.Level.Name, await FieldAsync(page, "level"));
         Assert.Contains("电工", await FieldAsync(page, "occupation"));
         Assert.Equal("2023-06-15", await FieldAsync(page, "issue-date"));
-        Assert.Equal("/api/v1/organizations/Y000044030006", await page.Locator("dd[data-field=issuer] a").GetAttributeAsync("href"));
+        // The issuer link opens the organization's page for people, not JSON.
+        Assert.Equal("/organizations/Y000044030006", await page.Locator("dd[data-field=issuer] a").GetAttributeAsync("href"));
+        // A token view compared no name, and says so.
+        Assert.Contains("未比对持证人姓名", await page.Locator("[data-notice=name-not-compared]").InnerTextAsync());
         Assert.Contains("版", await FieldAsync(page, "freshness"));
         await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "valid-zh");
 
         // The English switch is a plain link that keeps the token.
-        await page.Locator("header a").ClickAsync();
+        await page.Locator("header a[hreflang]").ClickAsync();
         Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
         await AssertStateAsync(page, "VALID", "Valid");
         Assert.StartsWith(expected.Level.NameEn, await FieldAsync(page, "level"));
@@ -196,6 +199,7 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
         Assert.DoesNotContain("?", page.Url.Replace(phone.Server.BaseAddress.ToString(), ""));
         Assert.Equal(0, await page.Locator("dd[data-field=holder]").CountAsync());
         Assert.DoesNotContain("李四", await page.Locator("body").InnerTextAsync());
+        Assert.DoesNotContain("李四", page.Url);
         await ShotAsync(page, "wrong-token-wrong-name-zh");
 
         // The right name, posted (never in the URL): VALID with the masked name and level.

@@ -27,7 +27,7 @@ public static class QrTestSupport
     public static readonly byte[] TokenKey = SHA256.HashData("skillverify-tests token key t1"u8);
 
     public static string HowToInstall(string tool) =>
-        $"{tool} is not installed on this machine: run `scripts/test-servers.sh start` (as root), which installs zbar-tools, chromium and fonts-noto-cjk.";
+        $"{tool} is not installed on this machine: run `scripts/test-servers.sh start` (as root), which installs zbar-tools, chromium, fonts-noto-cjk, fonts-droid-fallback, fonts-dejavu-core and poppler-utils.";
 
     /// <summary>Settings for a service with a fixed public base URL and token key, so tests can compute expected links independently.</summary>
     public static Dictionary<string, string?> FixedQrSettings() => new()
