@@ -16,7 +16,7 @@ npm ci --no-audit --no-fund --loglevel=error >/dev/null
 # The service on its embedded demo default, on a free loopback port, just long enough to fetch the document.
 work=$(mktemp -d)
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-Database__DataDirectory="$work/data" dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/service.log" 2>&1 &
+Demo__Enabled=true Database__DataDirectory="$work/data" dotnet "$api_dll" --urls "http://127.0.0.1:$port" >"$work/service.log" 2>&1 &
 service=$!
 trap 'kill "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 60); do
