@@ -29,6 +29,7 @@ public static class ApiDocument
         ("Partners", "合作方（其他省份、人力资源系统）：凭合作方密钥批量核验，最多1,000条，可附签名回执。\n\nPartners (other provinces, HR systems): batch verification with a partner key, up to 1,000 items, with an optional signed receipt."),
         ("QR codes", "二维码：证书上印的二维码（管理员或发证机构密钥），以及手机扫码后提交的内容。\n\nQR codes: the QR printed on a certificate (admin or issuing-body key), and what a phone's scan read."),
         ("Admin", "管理写入（管理员密钥）：撤销证书、登记机构状态变化；所有实例在一秒内看到。\n\nAdmin writes (admin key): revoke a certificate, record a registry status change; every instance sees it within a second."),
+        ("Receipts", "回执核对：核验报告、表格核验和合作方批量核验所附的签名回执，任何人都可核对其真实、未被改动。\n\nReceipts: anyone can check that the signed receipt of a verification report, a spreadsheet check or a partner batch is genuine and unchanged."),
         ("Electronic credentials", "电子证书（SD-JWT VC）：持证人下载可选择披露的电子证书，境外核验方核对签名、披露项和状态列表。\n\nElectronic credentials (SD-JWT VC): the holder downloads a selectively disclosable credential; a verifier abroad checks its signature, disclosures and status list."),
         ("Signing", "签名公钥（JWKS）：用于核对离线二维码和合作方回执的签名。\n\nSigning keys (JWKS): the public keys that check offline QR payloads and partner receipts."),
     ];

@@ -81,6 +81,11 @@ public static class ProblemCatalog
         new("credential.certificate_not_valid", 409, "证书当前不是有效状态，不能签发电子证书。", "The certificate is not valid now, so no credential is issued."),
         new("credential.not_configured", 503, "本实例未配置签发电子证书所需的密钥。", "This instance has no key configured for credentials."),
 
+        // Receipts and reports.
+        new("receipt.required", 400, "请求中缺少回执（receipt）。", "The request has no receipt (receipt)."),
+        new("receipt.too_long", 400, "回执过长。", "The receipt is too long."),
+        new("report.fonts_missing", 503, "服务器缺少生成 PDF 报告所需的字体。", "The server lacks the fonts the PDF report needs."),
+
         // Keys and scopes (X-Api-Key).
         new("auth.key_in_query", 400, "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header."),
         new("auth.key_required", 401, "需要合作方 API 密钥。", "A partner API key is required."),

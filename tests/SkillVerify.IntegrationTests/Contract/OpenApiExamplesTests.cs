@@ -25,7 +25,8 @@ public class OpenApiExamplesTests
     public async Task TheDocumentsExamplesAreTheDemoServicesAnswers()
     {
         var write = Environment.GetEnvironmentVariable("SKILLVERIFY_WRITE_EXAMPLES") == "1";
-        await using var factory = new SkillVerifyFactory();
+        // A public address, as production has: the test server listens nowhere, and links and did:web need one.
+        await using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["Qr:PublicBaseUrl"] = "https://localhost" });
         var partnerKey = (await factory.CreatePartnerKeyAsync(batch: true)).Plaintext;
         using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
         var examples = JsonNode.Parse(await File.ReadAllTextAsync(ExamplesPath))!.AsObject();

@@ -8,6 +8,7 @@ using SkillVerify.Client.Api.V1.Codes;
 using SkillVerify.Client.Api.V1.Credentials;
 using SkillVerify.Client.Api.V1.Levels;
 using SkillVerify.Client.Api.V1.Organizations;
+using SkillVerify.Client.Api.V1.Receipts;
 using SkillVerify.Client.Api.V1.Scans;
 using SkillVerify.Client.Api.V1.Verifications;
 using System.Collections.Generic;
@@ -51,6 +52,11 @@ namespace SkillVerify.Client.Api.V1
         public global::SkillVerify.Client.Api.V1.Organizations.OrganizationsRequestBuilder Organizations
         {
             get => new global::SkillVerify.Client.Api.V1.Organizations.OrganizationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The receipts property</summary>
+        public global::SkillVerify.Client.Api.V1.Receipts.ReceiptsRequestBuilder Receipts
+        {
+            get => new global::SkillVerify.Client.Api.V1.Receipts.ReceiptsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The scans property</summary>
         public global::SkillVerify.Client.Api.V1.Scans.ScansRequestBuilder Scans
