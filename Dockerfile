@@ -24,7 +24,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app .
 # The embedded SQLite file lives under /data (the one writable place); production sets Database__Provider,
-# ConnectionStrings__SkillVerify and its secrets. Demo__Enabled=false: the image never has the demo's data or keys.
+# ConnectionStrings__SkillVerify and its secrets. Demo mode is off unless an operator sets it: the image never has the demo's data or keys.
 # DOTNET_EnableDiagnostics=0: no diagnostic IPC socket or perf map files, so nothing is written outside /data
 # and /tmp (TMPDIR; mount a tmpfs there with --read-only). Logs are JSON lines on stdout.
 ENV ASPNETCORE_URLS=http://+:8080 \

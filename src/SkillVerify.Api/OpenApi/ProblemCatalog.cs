@@ -53,6 +53,7 @@ public static class ProblemCatalog
         new("request.effective_date_future", 400, "生效日期不能晚于今天。", "The effective date cannot be in the future."),
         new("request.effective_date_before_issue", 400, "撤销生效日期不能早于发证日期。", "A revocation cannot take effect before the issue date."),
         new("request.seq_required", 400, "请填写要撤回的状态记录序号（seq）。", "The sequence number (seq) of the status event to retract is required."),
+        new("request.id_number_needs_key", 400, "核对身份证件号码需要有权限的合作方 API 密钥；匿名请求请只提供姓名。", "Matching ID numbers needs a partner API key that allows it; anonymous requests give the name only."),
         new("request.status", 400, "状态（status）应为 registered、suspended、revoked 或 withdrawn。", "The status must be registered, suspended, revoked or withdrawn."),
         new("query.province", 400, "参数 province 应为两位省份代码。", "The province parameter must be a two-digit province code."),
         new("query.type", 400, "参数 type 应为 Y 或 S。", "The type parameter must be Y or S."),
@@ -79,6 +80,7 @@ public static class ProblemCatalog
         new("credential.required_claims", 400, "requiredClaims 只能列出可选择披露的项目。", "requiredClaims may list only selectively disclosable claims."),
         new("credential.token_required", 403, "下载电子证书需要证书二维码中的令牌或发证机构的密钥。", "Downloading a credential needs the token from the certificate's QR code or an issuing body's key."),
         new("credential.certificate_not_valid", 409, "证书当前不是有效状态，不能签发电子证书。", "The certificate is not valid now, so no credential is issued."),
+        new("status_list.unavailable", 503, "状态列表暂时无法生成。", "The status list cannot be produced right now."),
         new("credential.not_configured", 503, "本实例未配置签发电子证书所需的密钥。", "This instance has no key configured for credentials."),
 
         // Receipts and reports.
@@ -106,6 +108,8 @@ public static class ProblemCatalog
 
         // Limits.
         new("batch.too_many_items", 413, "一次批量核验最多1,000条；未核验任何一条。", "A batch holds at most 1,000 items; nothing was verified."),
+        new("rate_limit.holder_checks", 429, "核对持证人信息的次数已达本地址（或本密钥）每分钟的上限，请按 Retry-After 所示秒数后再试。", "This address (or key) has used up its holder checks for the minute; try again after the seconds in Retry-After."),
+        new("rate_limit.certificate_checks", 429, "该证书近期未通过的持证人核对次数已达上限；可凭证书二维码或合作方密钥核验。", "This certificate has had too many failed holder checks lately; its QR code or a partner key still verifies it."),
         new("rate_limit.exceeded", 429, "请求过于频繁，请按 Retry-After 所示秒数后再试。", "Too many requests; try again after the seconds in Retry-After."),
         new("rate_limit.batch_exceeds_quota", 429, "本批条数超过该 API 密钥每分钟的配额，请拆分。", "The batch is larger than the key's quota per minute; split it."),
 

@@ -110,7 +110,7 @@ public static class PagesExtensions
             return Refused(context, ui, decision);
         }
         var answer = await verification.VerifyAsync(code, name, null, Disclosure.Anonymous, ct);
-        await ReportAsync(budget, decision, answer, ct);
+        await ReportAsync(context, budget, decision, answer, ct);
         return Result(context, ui, answer, canonical ?? code, decoder, name: name, token: null);
     }
 
@@ -135,6 +135,7 @@ public static class PagesExtensions
         if (token == TokenState.Valid)
         {
             var answer = await verification.VerifyAsync(canonical, null, null, Disclosure.Authorized, ct);
+            context.RequestServices.GetRequiredService<VerificationMetrics>().Record(VerificationChannels.MobilePage, "token", answer.Outcome, canonical);
             return Result(context, ui, answer, canonical, decoder, name: null, token: t, tokenOnly: true);
         }
         return Page<NameFormPage>(context, new { Ui = ui, Code = canonical, TokenInvalid = token == TokenState.Invalid });
@@ -163,7 +164,7 @@ public static class PagesExtensions
         }
         // A code that does not parse is answered with its format error, whatever the name.
         var answer = await verification.VerifyAsync(code, nameOk ? name : null, null, Disclosure.Anonymous, ct);
-        await ReportAsync(budget, decision, answer, ct);
+        await ReportAsync(context, budget, decision, answer, ct);
         return Result(context, ui, answer, canonical, decoder, name: nameOk ? name : null, token: null);
     }
 
@@ -290,7 +291,7 @@ public static class PagesExtensions
         var answer = tokenValid
             ? await verification.VerifyAsync(parse.Canonical!, null, null, Disclosure.Authorized, ct)
             : await verification.VerifyAsync(code, name, null, Disclosure.Anonymous, ct);
-        await ReportAsync(budget, decision, answer, ct);
+        await ReportAsync(context, budget, decision, answer, ct);
         var canonical = parse.Canonical ?? code;
         var checkedAt = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var standing = answer.Certificate is { } c ? CertificateStanding.Of(c, decoder.Today) : null;
@@ -454,7 +455,7 @@ public static class PagesExtensions
                 return Refused(refusal, "此行未核验：" + refusalZh, "This row was not checked: " + refusalEn);
             }
             var answer = await verification.VerifyAsync(row.Code, row.Name, null, Disclosure.Anonymous, ct);
-            await ReportAsync(budget, decision, answer, ct);
+            await ReportAsync(context, budget, decision, answer, ct);
             var standing = answer.Certificate is { } c ? CertificateStanding.Of(c, decoder.Today) : null;
             var zh = new Ui(false, "", "", new Dictionary<string, string?>());
             var en = new Ui(true, "", "", new Dictionary<string, string?>());
@@ -507,11 +508,16 @@ public static class PagesExtensions
     }
 
     /// <summary>Tells the budget whether the holder details matched (an answer that shows a certificate), once the answer is known.</summary>
-    private static async Task ReportAsync(HolderBindingBudget budget, BudgetDecision? decision, VerificationResponse answer, CancellationToken ct)
+    /// <summary>
+    /// Tells the budget whether the holder details matched (an answer that shows a certificate), once the answer is known,
+    /// and leaves the one audit record of this verification (channel, caller, outcome, masked code).
+    /// </summary>
+    private static async Task ReportAsync(HttpContext context, HolderBindingBudget budget, BudgetDecision? decision, VerificationResponse answer, CancellationToken ct)
     {
         if (decision is not null)
         {
             await budget.ReportAsync(decision, bound: answer.Certificate is not null, ct);
+            context.RequestServices.GetRequiredService<VerificationMetrics>().Record(decision.Channel, decision.Caller, answer.Outcome, decision.Code);
         }
     }
 

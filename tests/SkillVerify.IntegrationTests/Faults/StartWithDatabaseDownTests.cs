@@ -21,11 +21,10 @@ public sealed class StartWithDatabaseDownTests
         {
             ["Database:Provider"] = "postgres",
             ["ConnectionStrings:SkillVerify"] = pg.ConnectionString,
-            ["Database:SeedDemoData"] = "true",
             ["Privacy:HashKey"] = CacheFactory.HashKey,
         };
         // Fill the database once (schema, demo data, the key's fingerprint), then stop the server.
-        using (var first = SkillVerifyFactory.With(settings))
+        using (var first = SkillVerifyFactory.With(new Dictionary<string, string?>(settings) { [SkillVerifyFactory.SeedDemoData] = "true" }))
         {
             Assert.Equal("VALID", await OutcomeAsync(first.CreateClient(), ValidCode, "王小明"));
         }

@@ -72,6 +72,7 @@ public sealed partial class DockerfileTests
     [GeneratedRegex(@"<ProjectReference\s+Include=""([^""]+)""")]
     private static partial Regex ProjectReference();
 
-    [GeneratedRegex(@"(?i)\b\w*Demo\w*(__|:)\w+\s*=")]
+    // Any demo setting but the explicit Demo__Enabled=false (issue 13's DemoModeTests want that one present).
+    [GeneratedRegex(@"(?i)\b\w*Demo\w*(__|:)\w+\s*=(?!false\b)")]
     private static partial Regex DemoSetting();
 }
