@@ -14,11 +14,12 @@ fi
 eval "$(scripts/test-servers.sh env)"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The Dockerfile's publish command must keep working (no Docker engine here to build the image).
+# Publish first: it rebuilds bin/Release without the apphost, which the build below restores (README's first command needs it).
+scripts/publish.sh "$(mktemp -d)/api" >/dev/null
 dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
 # The independent SD-JWT VC verifier (npm @sd-jwt/sd-jwt-vc 0.19.0 + jose), exactly as package-lock.json pins it.
 (cd tests/credentials-js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-# The Dockerfile's publish command must keep working (no Docker engine here to build the image).
-scripts/publish.sh "$(mktemp -d)/api" >/dev/null
 # Kiota (pinned in .config/dotnet-tools.json): GeneratedClientTests regenerates the committed client from the served document.
 dotnet tool restore >/dev/null
 # The OpenAPI document the service serves, linted by Redocly and Spectral (npm packages pinned in tests/openapi/package-lock.json).
