@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.Extensions.Caching.Hybrid;
 using SkillVerify.Data.Caching;
+using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
+using ZiggyCreatures.Caching.Fusion.Events;
 
 namespace SkillVerify.Api.Caching;
 
 /// <summary>
-/// Evicts what a write changed: in this instance at once, and through <see cref="CacheInvalidationPublisher"/>
-/// on every other instance (each one evicts on receipt, see <see cref="CacheInvalidationListener"/>).
+/// Evicts what a write changed on every instance. FusionCache removes the records here and in Redis and tells the
+/// other instances through its backplane (the import CLI does the same with <see cref="CacheInvalidationPublisher"/>);
+/// what FusionCache does not hold — the registry answers in the output cache — each instance evicts on receipt.
 /// </summary>
-public sealed class CacheInvalidator(
-    BoundedMemoryCache local, NotFoundCache notFound, IOutputCacheStore outputCache, HybridCache records, ILogger<CacheInvalidator> logger,
-    CacheInvalidationPublisher? publisher, TimeSpan publishTimeout)
+public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore outputCache, ILogger<CacheInvalidator> logger, IConnectionMultiplexer? redis = null)
+    : IHostedService
 {
     /// <summary>
     /// A read that began before the write committed may finish after the eviction and put the old record
@@ -18,75 +20,97 @@ public sealed class CacheInvalidator(
     /// </summary>
     public static readonly TimeSpan SecondPassDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Evicts locally and publishes. False when the other instances could not be told (Redis down): they catch up within <see cref="CacheOptions.LocalSeconds"/>.</summary>
+    // Reads never notify the other instances (CachingExtensions); an invalidation does, and waits until it is sent.
+    private static readonly FusionCacheEntryOptions Everywhere = new()
+    {
+        SkipBackplaneNotifications = false,
+        AllowBackgroundBackplaneOperations = false,
+        AllowBackgroundDistributedCacheOperations = false,
+        ReThrowBackplaneExceptions = true,
+        ReThrowDistributedCacheExceptions = true,
+    };
+
+    private static readonly FusionCacheEntryOptions HereOnly = new() { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true };
+
+    /// <summary>Evicts here and everywhere. False when the other instances could not be told (Redis down): they catch up within <see cref="CacheOptions.LocalSeconds"/>.</summary>
     public async Task<bool> InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
-        await EvictLocalAsync(invalidation, cancellationToken);
-        if (publisher is null)
-        {
-            return true;
-        }
+        var told = redis is null || redis.IsConnected;
         try
         {
-            await publisher.PublishAsync(invalidation, cancellationToken).WaitAsync(publishTimeout, cancellationToken);
-            return true;
+            await RemoveAsync(invalidation, Everywhere, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Could not publish a cache invalidation ({Error}); other instances see the change within their local cache lifetime.", ex.GetType().Name);
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Evicts this instance's copies: L1 records (HybridCache keeps its in-process entries under the key
-    /// itself), remembered "not found" answers, and output-cache entries built from the registry.
-    /// </summary>
-    public async ValueTask EvictLocalAsync(CacheInvalidation invalidation, CancellationToken cancellationToken = default)
-    {
-        if (invalidation.Everything)
-        {
-            local.Clear();
-            notFound.Clear();
-        }
-        else
-        {
-            foreach (var key in invalidation.Keys())
-            {
-                local.Remove(key);
-                notFound.Remove(key);
-            }
-            _ = EvictAgainAsync(invalidation);
+            logger.LogWarning("Could not tell the other instances of a cache invalidation ({Error}); they see the change within their local cache lifetime.", ex.GetType().Name);
+            told = false;
+            await RemoveAsync(invalidation, HereOnly, cancellationToken);
         }
         if (invalidation.Everything || invalidation.OrganizationCodes.Count > 0)
         {
-            await outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, cancellationToken);
-            // Registry answers are kept locally too: a request that read Redis just before another instance evicted it may
-            // have stored the old answer here after the first pass.
-            _ = EvictRegistryAnswersAgainAsync();
+            await EvictRegistryAnswersAsync();
+        }
+        if (!invalidation.Everything)
+        {
+            _ = RemoveAgainAsync(invalidation);
+        }
+        return told;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        records.Events.Backplane.MessageReceived += OnMessageReceived;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        records.Events.Backplane.MessageReceived -= OnMessageReceived;
+        return Task.CompletedTask;
+    }
+
+    private async Task RemoveAsync(CacheInvalidation invalidation, FusionCacheEntryOptions options, CancellationToken cancellationToken)
+    {
+        if (invalidation.Everything)
+        {
+            await records.ClearAsync(allowFailSafe: false, options, cancellationToken);
+            return;
+        }
+        foreach (var key in invalidation.Keys())
+        {
+            await records.RemoveAsync(key, options, cancellationToken);
         }
     }
 
-    private async Task EvictRegistryAnswersAgainAsync()
+    /// <summary>Another instance (or the CLI) changed an organization, the snapshot or everything: this instance's registry answers go.</summary>
+    private void OnMessageReceived(object? sender, FusionCacheBackplaneMessageEventArgs e)
+    {
+        if (e.Message.CacheKey is { } key && !key.StartsWith(CacheKeys.Certificate(""), StringComparison.Ordinal))
+        {
+            _ = EvictRegistryAnswersAsync();
+        }
+    }
+
+    /// <summary>Now and once more a second later: a request that read the old organization just before may store its answer after the first pass.</summary>
+    private async Task EvictRegistryAnswersAsync()
     {
         try
         {
-            await Task.Delay(SecondPassDelay);
             await outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, CancellationToken.None);
+            _ = Task.Delay(SecondPassDelay).ContinueWith(_ => outputCache.EvictByTagAsync(OutputCachePolicies.RegistryTag, CancellationToken.None).AsTask(), TaskScheduler.Default);
         }
         catch (Exception ex)
         {
-            logger.LogWarning("The second eviction pass of registry answers failed: {Error}", ex.GetType().Name);
+            logger.LogWarning("Evicting registry answers failed: {Error}", ex.GetType().Name);
         }
     }
 
-    private async Task EvictAgainAsync(CacheInvalidation invalidation)
+    private async Task RemoveAgainAsync(CacheInvalidation invalidation)
     {
         try
         {
             await Task.Delay(SecondPassDelay);
-            // HybridCache's RemoveAsync drops L1 and the Redis copy (through the circuit: never stalls).
-            await records.RemoveAsync(invalidation.Keys());
+            await RemoveAsync(invalidation, Everywhere, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -16,10 +16,7 @@ public sealed class CacheOptions
     [Range(100, 10_000_000, ErrorMessage = "Cache:MaxLocalEntries (Cache__MaxLocalEntries) must be from {1} to {2}.")]
     public int MaxLocalEntries { get; set; } = 30_000;
 
-    /// <summary>"Not found" answers are remembered in process only, at most this many, for <see cref="NotFoundSeconds"/>.</summary>
-    [Range(100, 10_000_000, ErrorMessage = "Cache:MaxNotFoundEntries (Cache__MaxNotFoundEntries) must be from {1} to {2}.")]
-    public int MaxNotFoundEntries { get; set; } = 20_000;
-
+    /// <summary>An organization that is not found is remembered in process only (in the L1), this long.</summary>
     [Range(1, 3600, ErrorMessage = "Cache:NotFoundSeconds (Cache__NotFoundSeconds) must be from {1} to {2}.")]
     public int NotFoundSeconds { get; set; } = 30;
 
@@ -31,11 +28,11 @@ public sealed class CacheOptions
     [Range(1, 86_400, ErrorMessage = "Cache:LocalSeconds (Cache__LocalSeconds) must be from {1} to {2}.")]
     public int LocalSeconds { get; set; } = 60;
 
-    /// <summary>How long a record lives in Redis (L2).</summary>
+    /// <summary>How long a record lives in Redis (L2); also how long one read before is served while the database is down (fail-safe).</summary>
     [Range(1, 86_400, ErrorMessage = "Cache:RecordSeconds (Cache__RecordSeconds) must be from {1} to {2}.")]
     public int RecordSeconds { get; set; } = 600;
 
-    /// <summary>Prefix of every Redis key and of the invalidation channel; instances that share data share it.</summary>
+    /// <summary>Prefix of every Redis key and of the backplane channel; instances that share data (and the CLI) share it.</summary>
     [Required, RegularExpression("^[A-Za-z0-9:_.-]{1,64}$", ErrorMessage = "Cache:KeyPrefix (Cache__KeyPrefix) must be 1–64 letters, digits or : _ . -")]
     public string KeyPrefix { get; set; } = CacheKeys.DefaultPrefix;
 
@@ -47,7 +44,7 @@ public sealed class CacheOptions
     [Range(20, 30_000, ErrorMessage = "Cache:RedisOperationTimeoutMs (Cache__RedisOperationTimeoutMs) must be from {1} to {2}.")]
     public int RedisOperationTimeoutMs { get; set; } = 250;
 
-    /// <summary>After consecutive Redis failures, Redis is bypassed for this long before one probe is let through.</summary>
+    /// <summary>After a failed or timed-out Redis call, Redis is bypassed for this long (FusionCache's circuit breaker).</summary>
     [Range(100, 60_000, ErrorMessage = "Cache:RedisBreakMs (Cache__RedisBreakMs) must be from {1} to {2}.")]
     public int RedisBreakMs { get; set; } = 1000;
 
@@ -58,7 +55,7 @@ public sealed class CacheOptions
     [Range(1, 86_400, ErrorMessage = "Cache:RegistryOutputSeconds (Cache__RegistryOutputSeconds) must be from {1} to {2}.")]
     public int RegistryOutputSeconds { get; set; } = 60;
 
-    /// <summary>Bytes of output-cache entries kept in process (decode and levels answers; registry answers too, for at most <see cref="LocalSeconds"/>, when Redis is configured).</summary>
+    /// <summary>Bytes of output-cache entries kept in process (decode, levels and registry answers).</summary>
     [Range(1024, long.MaxValue, ErrorMessage = "Cache:LocalOutputBytes (Cache__LocalOutputBytes) must be from {1} to {2}.")]
     public long LocalOutputBytes { get; set; } = 32L * 1024 * 1024;
 }

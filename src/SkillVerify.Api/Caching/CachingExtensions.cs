@@ -1,23 +1,24 @@
 using Microsoft.AspNetCore.OutputCaching;
-using Microsoft.AspNetCore.OutputCaching.StackExchangeRedis;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data.Caching;
 using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace SkillVerify.Api.Caching;
 
 public static class CachingExtensions
 {
+    /// <summary>The in-process (L1) memory of the record cache, for whoever needs to count it.</summary>
+    public const string RecordMemory = "records";
+
     /// <summary>
-    /// Records through HybridCache: a bounded in-process L1 and, when <c>ConnectionStrings:Redis</c> is set, Redis
-    /// as L2 over one shared <see cref="IConnectionMultiplexer"/>; output caching for public answers; invalidations
-    /// over Redis pub/sub. Without Redis everything stays in process.
+    /// Records through FusionCache: an in-process L1 bounded by <c>Cache:MaxLocalEntries</c> and, when
+    /// <c>ConnectionStrings:Redis</c> is set, Redis as L2 and as the backplane that carries invalidations, over the
+    /// process's one <see cref="IConnectionMultiplexer"/>; output caching for public answers, in process. Without Redis
+    /// everything stays in process.
     /// </summary>
     public static IHostApplicationBuilder AddCaching(this IHostApplicationBuilder builder)
     {
@@ -27,19 +28,15 @@ public static class CachingExtensions
                 "ConnectionStrings:Redis (ConnectionStrings__Redis) is not a valid Redis connection string; for example 127.0.0.1:6379.")
             .ValidateOnStart();
 
-        // Registered before AddHybridCache, whose AddMemoryCache only adds one when none is there.
-        services.AddSingleton(sp => new BoundedMemoryCache(sp.GetRequiredService<IOptions<CacheOptions>>().Value.MaxLocalEntries));
-        services.AddSingleton<IMemoryCache>(sp => sp.GetRequiredService<BoundedMemoryCache>());
-        services.AddSingleton<NotFoundCache>();
-        services.AddHybridCache(options =>
-        {
-            options.MaximumPayloadBytes = 64 * 1024;
-            options.MaximumKeyLength = 128;
-            options.DefaultEntryOptions = new HybridCacheEntryOptions { Expiration = RecordCache.FoundTtl, LocalCacheExpiration = RecordCache.LocalTtl };
-        });
+        // Each entry counts one, so a flood of keys cannot grow memory without bound; past it, new entries are refused and the oldest compacted away.
+        services.AddKeyedSingleton<IMemoryCache>(RecordMemory, (sp, _) =>
+            new MemoryCache(new MemoryCacheOptions { SizeLimit = sp.GetRequiredService<IOptions<CacheOptions>>().Value.MaxLocalEntries, CompactionPercentage = 0.10 }));
+        services.AddSingleton<IFusionCache>(sp => CreateRecordCache(sp, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
         services.AddSingleton<RecordCache>();
         services.AddSingleton(sp => new AnswerMemo(sp.GetRequiredService<IOptions<CacheOptions>>().Value.AnswerMemoEntries));
         services.AddSingleton<VerificationService>();
+        services.AddSingleton<CacheInvalidator>();
+        services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidator>());
 
         services.AddOutputCache();
         services.AddOptions<OutputCacheOptions>().Configure<IOptions<CacheOptions>>((o, c) => OutputCachePolicies.Configure(o, c.Value));
@@ -47,51 +44,43 @@ public static class CachingExtensions
         var redisConnection = builder.Configuration.GetConnectionString(CacheOptions.RedisConnectionStringName);
         if (!string.IsNullOrWhiteSpace(redisConnection))
         {
-            AddRedis(services, redisConnection);
+            services.AddSingleton<IConnectionMultiplexer>(sp => Connect(redisConnection, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
+            services.AddSingleton<RedisBreaker>();
+            services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
         }
-        services.AddSingleton(sp => new CacheInvalidator(
-            sp.GetRequiredService<BoundedMemoryCache>(), sp.GetRequiredService<NotFoundCache>(), sp.GetRequiredService<IOutputCacheStore>(),
-            sp.GetRequiredService<HybridCache>(), sp.GetRequiredService<ILogger<CacheInvalidator>>(), sp.GetService<CacheInvalidationPublisher>(),
-            TimeSpan.FromMilliseconds(4 * sp.GetRequiredService<IOptions<CacheOptions>>().Value.RedisOperationTimeoutMs)));
         return builder;
     }
 
-    private static void AddRedis(IServiceCollection services, string connectionString)
+    /// <summary>
+    /// Found and not-found certificates alike live <c>Cache:LocalSeconds</c> in L1 and <c>Cache:RecordSeconds</c> in Redis.
+    /// A slow Redis call gives up after <c>Cache:RedisOperationTimeoutMs</c>, and a failing Redis is then skipped for
+    /// <c>Cache:RedisBreakMs</c> (circuit breaker); with the database down a record read before is served for up to
+    /// <c>Cache:RecordSeconds</c> (fail-safe). Reads never notify the other instances: only invalidations do.
+    /// </summary>
+    private static FusionCache CreateRecordCache(IServiceProvider sp, CacheOptions settings)
     {
-        services.AddSingleton<IConnectionMultiplexer>(sp => Connect(connectionString, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
-        services.AddSingleton<RedisCircuit>();
-        services.AddSingleton(sp => new CacheInvalidationPublisher(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<IOptions<CacheOptions>>().Value.KeyPrefix));
-
-        // HybridCache's L2: Redis behind the circuit (a failing Redis is a miss, never an error).
-        services.AddSingleton<IDistributedCache>(sp =>
+        var options = new FusionCacheOptions
         {
-            var redis = sp.GetRequiredService<IConnectionMultiplexer>();
-            var cache = new RedisCache(Options.Create(new RedisCacheOptions
+            DistributedCacheCircuitBreakerDuration = TimeSpan.FromMilliseconds(settings.RedisBreakMs),
+            BackplaneCircuitBreakerDuration = TimeSpan.FromMilliseconds(settings.RedisBreakMs),
+            DefaultEntryOptions = new FusionCacheEntryOptions
             {
-                ConnectionMultiplexerFactory = () => Task.FromResult(redis),
-                InstanceName = sp.GetRequiredService<IOptions<CacheOptions>>().Value.KeyPrefix,
-            }));
-            return new ResilientDistributedCache(cache, sp.GetRequiredService<RedisCircuit>());
-        });
-
-        // Output cache: registry answers shared through Redis (and kept locally for Cache:LocalSeconds), the rest in the bounded in-process store AddOutputCache made.
-        var memoryStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
-        services.Remove(memoryStore);
-        services.AddStackExchangeRedisOutputCache(_ => { });
-        services.AddOptions<RedisOutputCacheOptions>().Configure<IServiceProvider>((o, sp) =>
-        {
-            var redis = sp.GetRequiredService<IConnectionMultiplexer>();
-            o.ConnectionMultiplexerFactory = () => Task.FromResult(redis);
-            o.InstanceName = sp.GetRequiredService<IOptions<CacheOptions>>().Value.KeyPrefix + "out:";
-        });
-        var redisStore = services.Last(d => d.ServiceType == typeof(IOutputCacheStore));
-        services.Remove(redisStore);
-        services.AddSingleton<IOutputCacheStore>(sp => new TieredOutputCacheStore(
-            (IOutputCacheStore)Create(memoryStore, sp), (IOutputCacheStore)Create(redisStore, sp), sp.GetRequiredService<RedisCircuit>(),
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<CacheOptions>>().Value.LocalSeconds)));
-
-        services.AddHostedService<CacheInvalidationListener>();
-        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, ["ready"]);
+                Duration = TimeSpan.FromSeconds(settings.RecordSeconds),
+                MemoryCacheDuration = TimeSpan.FromSeconds(settings.LocalSeconds),
+                IsFailSafeEnabled = true,
+                FailSafeMaxDuration = TimeSpan.FromSeconds(settings.RecordSeconds),
+                DistributedCacheFailSafeMaxDuration = TimeSpan.FromSeconds(settings.RecordSeconds),
+                DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(settings.RedisOperationTimeoutMs),
+                AllowBackgroundDistributedCacheOperations = true,
+                SkipBackplaneNotifications = true,
+                Size = 1,
+            },
+            TagsDefaultEntryOptions = new FusionCacheEntryOptions { Size = 1 },
+        };
+        // No logger: FusionCache's messages name cache keys, and so certificate codes (RedisBreaker logs what matters).
+        var cache = SharedCache.Create(options, settings.KeyPrefix, sp.GetRequiredKeyedService<IMemoryCache>(RecordMemory), sp.GetService<IConnectionMultiplexer>());
+        sp.GetService<RedisBreaker>()?.Follow(cache);
+        return cache;
     }
 
     private static bool IsValidRedis(string? connectionString)
@@ -109,11 +98,6 @@ public static class CachingExtensions
             return false;
         }
     }
-
-    private static object Create(ServiceDescriptor descriptor, IServiceProvider sp) =>
-        descriptor.ImplementationInstance
-        ?? descriptor.ImplementationFactory?.Invoke(sp)
-        ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!);
 
     /// <summary>
     /// One multiplexer for the whole process. Never aborts when Redis is down at start (it keeps retrying

@@ -1,10 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace SkillVerify.Api.Caching;
 
-/// <summary>Redis is a cache: without it the service still answers (from the database), so it is "degraded", never "unhealthy".</summary>
-public sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisCircuit circuit) : IHealthCheck
+/// <summary>
+/// Redis is a cache: without it the service still answers (from the database), so it is "degraded", never
+/// "unhealthy" — also while FusionCache's circuit breaker still skips Redis after a failure.
+/// </summary>
+public sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisBreaker breaker, IOptions<CacheOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -12,9 +17,13 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisCircuit 
         {
             return HealthCheckResult.Degraded("Redis unreachable: answering from the database and the in-process cache.");
         }
+        if (breaker.IsOpen)
+        {
+            return HealthCheckResult.Degraded("Redis failed a moment ago: skipped for a moment, answering from the database and the in-process cache.");
+        }
         try
         {
-            var latency = await redis.GetDatabase().PingAsync().WaitAsync(circuit.Timeout, cancellationToken);
+            var latency = await redis.GetDatabase().PingAsync().WaitAsync(TimeSpan.FromMilliseconds(options.Value.RedisOperationTimeoutMs), cancellationToken);
             return HealthCheckResult.Healthy($"Redis reachable ({latency.TotalMilliseconds:F0} ms)");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -22,4 +31,29 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisCircuit 
             return HealthCheckResult.Degraded($"Redis not answering ({ex.GetType().Name}): answering from the database and the in-process cache.");
         }
     }
+}
+
+/// <summary>
+/// Follows FusionCache's circuit breaker on Redis (L2): logs when it opens and closes — without cache keys, which
+/// name certificates, so FusionCache itself logs nothing — and tells the health check while it is open.
+/// </summary>
+public sealed class RedisBreaker(IOptions<CacheOptions> options, TimeProvider time, ILogger<RedisBreaker> logger)
+{
+    private long openUntil;
+
+    public bool IsOpen => time.GetUtcNow().UtcTicks < Volatile.Read(ref openUntil);
+
+    public void Follow(IFusionCache cache) => cache.Events.Distributed.CircuitBreakerChange += (_, e) =>
+    {
+        if (e.IsClosed)
+        {
+            Volatile.Write(ref openUntil, 0);
+            logger.LogInformation("Redis answers again: the cache uses it.");
+        }
+        else
+        {
+            Volatile.Write(ref openUntil, (time.GetUtcNow() + TimeSpan.FromMilliseconds(options.Value.RedisBreakMs)).UtcTicks);
+            logger.LogWarning("Redis failing: bypassed for {Break} ms, answering from the database.", options.Value.RedisBreakMs);
+        }
+    };
 }

@@ -6,7 +6,7 @@ namespace SkillVerify.Data.Caching;
 /// </summary>
 public static class CacheKeys
 {
-    /// <summary>The default prefix of every Redis key and of the invalidation channel (<c>Cache:KeyPrefix</c>).</summary>
+    /// <summary>The default prefix of every Redis key and of the backplane channel (<c>Cache:KeyPrefix</c>).</summary>
     public const string DefaultPrefix = "skillverify:";
 
     public const string Snapshot = "registry:snapshot";
@@ -14,10 +14,4 @@ public static class CacheKeys
     public static string Certificate(string code) => "cert:" + code;
 
     public static string Organization(string organizationCode) => "org:" + organizationCode;
-
-    /// <summary>The pub/sub channel every instance listens on for invalidations.</summary>
-    public static string Channel(string prefix) => prefix + "invalidations";
-
-    /// <summary>Where the distributed (L2) copy of a record lives in Redis.</summary>
-    public static string RedisKey(string prefix, string key) => prefix + key;
 }

@@ -95,7 +95,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         Assert.Equal("Degraded", await client.GetStringAsync("/health/ready"));
         await recover(redis);
         var clock = Stopwatch.StartNew();
-        await WaitForCircuitAsync(factory, clock);
+        await WaitForReadyAsync(client, clock);
         await Task.Delay(500);
         stop.Cancel();
         var result = await load;
@@ -115,25 +115,65 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
         await RunLoadAsync(client, workers: 8, warmUp.Token);
     }
 
-    private static async Task WaitForCircuitAsync(CacheFactory factory, Stopwatch clock)
+    private static async Task WaitForReadyAsync(HttpClient client, Stopwatch clock)
     {
-        var circuit = factory.Services.GetRequiredService<RedisCircuit>();
-        while (!circuit.IsClosed)
+        while (await client.GetStringAsync("/health/ready") != "Healthy")
         {
             Assert.True(clock.Elapsed < Recovery, $"Redis was not used again within {Recovery.TotalSeconds} s of its return.");
             await Task.Delay(20);
         }
     }
 
-    /// <summary>A record not read before is written to Redis again: the cache is back, within the recovery bound.</summary>
+    /// <summary>
+    /// Records not read before are written to Redis again: the cache is back, within the recovery bound. FusionCache's
+    /// circuit breaker skips Redis for Cache:RedisBreakMs after any failed or timed-out call (the hand-written circuit
+    /// waited for three), so a record read in such a moment stays in L1 only; one not read before is asked every
+    /// 200 ms until one lands in Redis.
+    /// </summary>
     private static async Task AssertCachesInRedisAsync(CacheFactory factory, HttpClient client, string redis, string prefix, string code, string name, Stopwatch clock)
     {
         Assert.Equal("VALID", await OutcomeAsync(client, code, name));
-        while (!await CacheFactory.RedisKeyExistsAsync(redis, prefix + "cert:" + code))
+        List<string> asked = [code];
+        var fresh = new Queue<string>(await RealCodesAsync(factory, 50));
+        var next = clock.Elapsed + TimeSpan.FromMilliseconds(200);
+        while (!await AnyInRedisAsync(redis, prefix, asked))
         {
-            Assert.True(clock.Elapsed < Recovery, $"The record was not cached in Redis within {Recovery.TotalSeconds} s of its return.");
+            Assert.True(clock.Elapsed < Recovery, $"No record was cached in Redis within {Recovery.TotalSeconds} s of its return.");
+            if (clock.Elapsed > next && fresh.TryDequeue(out var another))
+            {
+                var (status, _, _) = await VerifyAsync(client, another, "某人");
+                Assert.Equal(HttpStatusCode.OK, status);
+                asked.Add(another);
+                next = clock.Elapsed + TimeSpan.FromMilliseconds(200);
+            }
             await Task.Delay(20);
         }
-        Assert.True(factory.Services.GetRequiredService<RedisCircuit>().IsClosed);
+    }
+
+    private static async Task<bool> AnyInRedisAsync(string redis, string prefix, List<string> codes)
+    {
+        foreach (var code in codes)
+        {
+            if (await CacheFactory.RedisKeyExistsAsync(redis, prefix + "cert:" + code))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static async Task<List<string>> RealCodesAsync(CacheFactory factory, int count)
+    {
+        List<string> codes = [];
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(factory.DataDirectory, "skillverify.db")};Mode=ReadOnly");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT code FROM certificates ORDER BY code DESC LIMIT {count}";
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            codes.Add(reader.GetString(0));
+        }
+        return codes;
     }
 }

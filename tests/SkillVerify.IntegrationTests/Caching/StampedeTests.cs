@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Caching;
 using SkillVerify.IntegrationTests.Infrastructure;
@@ -64,7 +65,6 @@ public sealed class StampedeTests(ITestOutputHelper output) : IDisposable
         var prefix = CacheFactory.NewPrefix();
         var factory = new CacheFactory(CacheFactory.Shared(redis, prefix, more: new Dictionary<string, string?>
         {
-            ["Cache:MaxNotFoundEntries"] = "200",
             ["Cache:MaxLocalEntries"] = "300",
         }));
         instances.Add(factory);
@@ -91,11 +91,10 @@ public sealed class StampedeTests(ITestOutputHelper output) : IDisposable
         // Real records still cache normally.
         Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
 
-        var notFound = factory.Services.GetRequiredService<NotFoundCache>();
-        var local = factory.Services.GetRequiredService<BoundedMemoryCache>();
+        // Organizations not found are kept in the bounded L1 only (the separate not-found cache is gone: FusionCache's L1 holds them).
+        var local = (MemoryCache)factory.Services.GetRequiredKeyedService<IMemoryCache>(CachingExtensions.RecordMemory);
         var keys = await CacheFactory.CountRedisKeysAsync(redis, prefix);
-        output.WriteLine($"After {flood} random codes (verify + decode): not-found cache {notFound.Count}/200, L1 {local.Count}/300, Redis keys {keys}.");
-        Assert.InRange(notFound.Count, 1, 200);
+        output.WriteLine($"After {flood} random codes (verify + decode): L1 {local.Count}/300, Redis keys {keys}.");
         Assert.InRange(local.Count, 1, 300);
         // Only real records reach Redis: the snapshot, the demo issuer and its certificate.
         Assert.InRange(keys, 1, 10);

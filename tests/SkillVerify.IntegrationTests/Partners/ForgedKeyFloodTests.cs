@@ -26,8 +26,8 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
         var directory = factory.Services.GetRequiredService<PartnerKeyDirectory>();
         var limiter = factory.Services.GetRequiredService<RequestLimiter>();
         var windows = factory.Services.GetRequiredService<LocalWindows>();
-        var memory = factory.Services.GetRequiredService<IMemoryCache>();
-        int CacheCount() => memory is BoundedMemoryCache bounded ? bounded.Count : ((MemoryCache)memory).Count;
+        var memory = (MemoryCache)factory.Services.GetRequiredKeyedService<IMemoryCache>(CachingExtensions.RecordMemory);
+        int CacheCount() => memory.Count;
         await factory.CreatePartnerKeyAsync();
         // One request per key down the path a request takes: authentication, then the rate limiter's partitioning.
         var random = new Random(2026);

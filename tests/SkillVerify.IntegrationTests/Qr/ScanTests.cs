@@ -2,8 +2,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SkillVerify.Api.Verification;
+using SkillVerify.Api.Caching;
 using SkillVerify.Data;
+using SkillVerify.Data.Caching;
 using SkillVerify.IntegrationTests.Infrastructure;
 using static SkillVerify.IntegrationTests.Qr.QrTestSupport;
 
@@ -118,7 +119,7 @@ public sealed class ScanTests(ScanTests.Service service) : IClassFixture<ScanTes
 
         // Revoked after the QR was printed: the offline claims stay signed, the online answer prevails.
         await factory.Services.GetRequiredService<ISkillVerifyStore>().RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "测试撤销");
-        await factory.Services.GetRequiredService<RecordCache>().EvictCertificateAsync(ValidCode);
+        await factory.Services.GetRequiredService<CacheInvalidator>().InvalidateAsync(CacheInvalidation.ForCertificates(ValidCode), CancellationToken.None);
         var (_, after) = await ScanAsync(factory.CreateClient(), payload);
         Assert.Equal("INVALID", after.GetProperty("verification").GetProperty("outcome").GetString());
         Assert.Contains(after.GetProperty("warnings").EnumerateArray(), w => w.GetProperty("code").GetString() == "scan.offline_outdated");
