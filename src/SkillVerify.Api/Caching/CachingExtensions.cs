@@ -73,6 +73,8 @@ public static class CachingExtensions
                 DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(settings.RedisOperationTimeoutMs),
                 AllowBackgroundDistributedCacheOperations = true,
                 SkipBackplaneNotifications = true,
+                // An entry this version cannot read (another format, an older writer) is a miss, never an error answer.
+                ReThrowSerializationExceptions = false,
                 Size = 1,
             },
             TagsDefaultEntryOptions = new FusionCacheEntryOptions { Size = 1 },
