@@ -94,6 +94,25 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
         Assert.True(await CacheFactory.CountRedisKeysAsync($"127.0.0.1:{group.ReplicaPort}", prefix) > 0, "nothing cached on the new primary");
     }
 
+    [Fact]
+    public async Task SentinelsDownAtStartTheServiceAnswersAndConnectsOnceTheyAnswer()
+    {
+        await using var group = RedisSentinelGroup.Create();
+        using var factory = new CacheFactory(CacheFactory.Shared(group.ConnectionString, CacheFactory.NewPrefix(), Path.Combine(folder, "skillverify.db")));
+        var client = factory.CreateClient();
+        // No sentinel answers: Redis is down as far as the service can tell, and it answers from the database.
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Degraded", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
+
+        await group.StartServersAsync();
+        var clock = Stopwatch.StartNew();
+        await group.WaitAsync(async () => await client.GetStringAsync("/health/ready") == "Healthy" && await SubscribedInstancesAsync(group, group.PrimaryPort) == 1,
+            "the service did not connect through the sentinels once they answered", seconds: 30);
+        output.WriteLine($"Healthy and subscribed on the primary {clock.Elapsed.TotalSeconds:F1} s after the sentinels started.");
+    }
+
     /// <summary>Connections named like the service's (ClientName "skillverify") that hold a subscription, on one server.</summary>
     private static async Task<int> SubscribedInstancesAsync(RedisSentinelGroup group, int port) =>
         (await group.CliAsync(port, "CLIENT", "LIST")).Split('\n')

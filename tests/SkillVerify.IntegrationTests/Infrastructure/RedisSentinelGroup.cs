@@ -33,9 +33,14 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
     public string ConnectionString =>
         string.Join(',', SentinelPorts.Select(p => "127.0.0.1:" + p.ToString(CultureInfo.InvariantCulture))) + ",serviceName=" + ServiceName;
 
-    public static async Task<RedisSentinelGroup> StartAsync()
+    /// <summary>Ports chosen, nothing started yet (a service can be given <see cref="ConnectionString"/> before the servers run).</summary>
+    public static RedisSentinelGroup Create() => new();
+
+    public static Task<RedisSentinelGroup> StartAsync() => Create().StartServersAsync();
+
+    public async Task<RedisSentinelGroup> StartServersAsync()
     {
-        var group = new RedisSentinelGroup();
+        var group = this;
         Directory.CreateDirectory(group.directory);
         group.StartRedis(group.PrimaryPort);
         group.StartRedis(group.ReplicaPort, "--replicaof", "127.0.0.1", group.PrimaryPort.ToString(CultureInfo.InvariantCulture));
