@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Multi-stage: build with the SDK, run on the ASP.NET runtime as a non-root user, with a read-only root
-# filesystem. Configured entirely by environment (see README "Deployment"); never in demo mode, so it needs
+# filesystem. Configured entirely by environment (see docs/operations.md); never in demo mode, so it needs
 # its real secrets (at least Privacy__HashKey) and refuses to start, naming the setting, without them:
 #   docker build -t skillverify .
 #   docker run --read-only --tmpfs /tmp -v skillverify-data:/data -p 8080:8080 -e Privacy__HashKey=… skillverify

@@ -2,6 +2,9 @@
 # Starts (or stops) the throwaway servers the integration tests talk to, on loopback only:
 #   Redis      127.0.0.1:${SKILLVERIFY_TEST_REDIS_PORT:-6390}
 #   PostgreSQL 127.0.0.1:${SKILLVERIFY_TEST_PG_PORT:-5439}  (user postgres, trust auth, a fresh cluster)
+# The failover tests start servers of their own from the same binaries, on free loopback ports and in folders under
+# /tmp, and stop them when done: a PostgreSQL primary with a pg_basebackup streaming standby (tests/…/Replicas), and a
+# Redis primary, a replica and three redis-sentinel processes (tests/…/Caching/SentinelFailoverTests.cs).
 # Installs the Debian packages it needs when they are missing (run as root).
 # Usage: scripts/test-servers.sh start|stop|running|env
 set -euo pipefail
@@ -14,7 +17,13 @@ PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 install_packages() {
   local missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
-  [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" ]] || missing+=(postgresql)
+  # redis-sentinel: Debian ships it apart, pinned to the redis-tools it depends on (the same source package).
+  if ! command -v redis-sentinel >/dev/null; then
+    local tools
+    tools=$(dpkg-query -W -f='${Version}' redis-tools 2>/dev/null || true)
+    missing+=("redis-sentinel${tools:+=$tools}")
+  fi
+  [[ -n "$PG_BIN" && -x "$PG_BIN/initdb" && -x "$PG_BIN/pg_basebackup" ]] || missing+=(postgresql)
   command -v zbarimg >/dev/null || missing+=(zbar-tools)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v npm >/dev/null || missing+=(nodejs npm)

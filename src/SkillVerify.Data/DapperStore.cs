@@ -74,10 +74,13 @@ public sealed class DapperStore : ISkillVerifyStore
     public Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default) =>
         dialect.ReadAsync(() => FindCertificateOnceAsync(code, cancellationToken), cancellationToken);
 
-    private async Task<CertificateRecord?> FindCertificateOnceAsync(string code, CancellationToken cancellationToken)
+    public Task<CertificateRecord?> FindCertificateOnPrimaryAsync(string code, CancellationToken cancellationToken = default) =>
+        FindCertificateOnceAsync(code, cancellationToken, primary: true);
+
+    private async Task<CertificateRecord?> FindCertificateOnceAsync(string code, CancellationToken cancellationToken, bool primary = false)
     {
         const string sql = StoreSql.FindCertificate;
-        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var connection = primary ? await OpenAsync(cancellationToken) : await OpenReadAsync(cancellationToken);
         if (connection is SqliteConnection sqlite)
         {
             // The hot path on SQLite, prepared once per pooled connection and mapped by hand (see SqliteCertificateLookup).
@@ -162,6 +165,7 @@ public sealed class DapperStore : ISkillVerifyStore
         const string sql = StoreSql.RevokeCertificate;
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.ExecuteAsync(Command(sql, new { code, effectiveDate, reason, now = time.GetUtcNow() }, cancellationToken));
+        await ReadReplicaCaughtUpAsync(cancellationToken);
         return rows > 0;
     }
 
@@ -180,6 +184,7 @@ public sealed class DapperStore : ISkillVerifyStore
         var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(StoreSql.StatusEventSeq, key, transaction, commandTimeout, cancellationToken: cancellationToken));
         await TouchAsync(connection, transaction, organizationCode, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await ReadReplicaCaughtUpAsync(cancellationToken);
         return seq;
     }
 
@@ -206,6 +211,7 @@ public sealed class DapperStore : ISkillVerifyStore
             StoreSql.InsertCorrection, new { organizationCode, seq, reason, now = time.GetUtcNow() }, transaction, commandTimeout, cancellationToken: cancellationToken));
         await TouchAsync(connection, transaction, organizationCode, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await ReadReplicaCaughtUpAsync(cancellationToken);
         return CorrectionOutcome.Retracted;
     }
 
@@ -252,6 +258,7 @@ public sealed class DapperStore : ISkillVerifyStore
         }
         await BumpSnapshotAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        await ReadReplicaCaughtUpAsync(cancellationToken);
     }
 
     public async Task UpsertCertificatesAsync(IReadOnlyList<CertificateRecord> certificates, CancellationToken cancellationToken = default)
@@ -263,6 +270,29 @@ public sealed class DapperStore : ISkillVerifyStore
             await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertCertificate, CertificateRow.Parameters(c), transaction, commandTimeout, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
+        await ReadReplicaCaughtUpAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// After a committed write, with a read replica: waits (at most the command timeout) until the replica has
+    /// replayed it, so the invalidation that follows makes every instance read the new row, not the old one again.
+    /// The write stands either way: a replica that is behind or unreachable only delays what readers see, and
+    /// the answer is false then.
+    /// </summary>
+    private async Task<bool> ReadReplicaCaughtUpAsync(CancellationToken cancellationToken)
+    {
+        if (!dialect.HasReadReplica)
+        {
+            return true;
+        }
+        try
+        {
+            return await dialect.WaitForReadReplicaAsync(TimeSpan.FromSeconds(commandTimeout), cancellationToken);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     private async Task BumpSnapshotAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>

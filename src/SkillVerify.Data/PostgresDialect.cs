@@ -9,11 +9,21 @@ namespace SkillVerify.Data;
 public sealed class PostgresDialect : SqlDialect
 {
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource readDataSource;
 
-    public PostgresDialect(string connectionString)
+    /// <param name="connectionString">The primary: migrations, imports, admin writes, credential status.</param>
+    /// <param name="readConnectionString">
+    /// For lookups (<c>ConnectionStrings:SkillVerifyReadOnly</c>): a streaming standby, or several hosts with
+    /// <c>Target Session Attributes=prefer-standby</c>. Defaults to the primary.
+    /// </param>
+    public PostgresDialect(string connectionString, string? readConnectionString = null)
     {
         dataSource = NpgsqlDataSource.Create(WithAutoPrepare(connectionString));
+        readDataSource = string.IsNullOrWhiteSpace(readConnectionString) ? dataSource : NpgsqlDataSource.Create(WithAutoPrepare(readConnectionString));
     }
+
+    /// <summary>Whether lookups go somewhere else than the primary.</summary>
+    public override bool HasReadReplica => !ReferenceEquals(readDataSource, dataSource);
 
     /// <summary>
     /// Turns on Npgsql's automatic preparation (a statement run five times on a connection is prepared on the
@@ -35,6 +45,63 @@ public sealed class PostgresDialect : SqlDialect
     public override string Name => DatabaseProviders.Postgres;
 
     public override DbConnection CreateConnection() => dataSource.CreateConnection();
+
+    public override DbConnection CreateReadConnection() => readDataSource.CreateConnection();
+
+    /// <summary>
+    /// A read is retried (twice, after 100 and 300 ms) when Npgsql calls its failure transient: a pooled
+    /// connection the server cut (a standby restarted or promoted), a host that did not answer in time.
+    /// </summary>
+    public override async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (NpgsqlException e) when (e.IsTransient && attempt < 2 && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(attempt == 0 ? 100 : 300, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a write on the primary: waits (at most <paramref name="timeout"/>) until the read source has replayed
+    /// the primary's WAL up to now, so an instance that drops its cached copy on the invalidation reads the new row,
+    /// not the old one from a standby a few milliseconds behind. True when the read source caught up (or is the
+    /// primary, or is no longer in recovery).
+    /// </summary>
+    public override async Task<bool> WaitForReadReplicaAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!HasReadReplica)
+        {
+            return true;
+        }
+        string lsn;
+        await using (var primary = await dataSource.OpenConnectionAsync(cancellationToken))
+        {
+            lsn = await primary.ExecuteScalarAsync<string>(new CommandDefinition("SELECT pg_current_wal_lsn()::text", cancellationToken: cancellationToken)) ?? "0/0";
+        }
+        var deadline = DateTime.UtcNow + timeout;
+        await using var replica = await readDataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            // NULL replay position: the read source is not a standby (a promoted one, or the primary itself).
+            var caughtUp = await replica.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= @lsn::pg_lsn", new { lsn }, cancellationToken: cancellationToken));
+            if (caughtUp)
+            {
+                return true;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+            await Task.Delay(10, cancellationToken);
+        }
+    }
 
     public override async Task<bool> IsEmptyForImportAsync(DbConnection connection, TableSpec table, CancellationToken cancellationToken) =>
         !await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {table.Name})", cancellationToken: cancellationToken));

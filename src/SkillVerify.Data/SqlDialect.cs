@@ -27,6 +27,15 @@ public abstract class SqlDialect
     /// <summary>A connection for the read path (point lookups, searches); a read replica where the dialect supports one.</summary>
     public virtual DbConnection CreateReadConnection() => CreateConnection();
 
+    /// <summary>Whether lookups go to a read replica (<c>ConnectionStrings:SkillVerifyReadOnly</c>) rather than the primary.</summary>
+    public virtual bool HasReadReplica => false;
+
+    /// <summary>
+    /// After a write: waits until the read path sees it (a standby has replayed it), at most <paramref name="timeout"/>.
+    /// True at once where reads go to the primary; false when the replica was still behind at the deadline.
+    /// </summary>
+    public virtual Task<bool> WaitForReadReplicaAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>
     /// Inserts or updates one batch of rows (values in <see cref="TableSpec.Columns"/> order) inside the
     /// caller's transaction, through the engine's bulk path; rows equal to the stored ones are left untouched.

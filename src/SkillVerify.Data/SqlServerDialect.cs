@@ -37,6 +37,8 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override DbConnection CreateReadConnection() => new SqlConnection(readConnectionString);
 
+    public override bool HasReadReplica => !string.Equals(readConnectionString, connectionString, StringComparison.Ordinal);
+
     /// <summary>The whole read (open, query, map) is retried on transient faults: a failover, a dropped connection, throttling.</summary>
     public override Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => readRetry.ExecuteAsync(this, read, cancellationToken);
 

@@ -14,6 +14,9 @@ public interface ISkillVerifyStore
 
     Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default);
 
+    /// <summary>The certificate as the primary holds it (not a read replica that may lag): for a write that checks before it writes.</summary>
+    Task<CertificateRecord?> FindCertificateOnPrimaryAsync(string code, CancellationToken cancellationToken = default);
+
     Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default);
 
     Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default);

@@ -115,7 +115,8 @@ public static class AdminApi
         {
             return dateProblem;
         }
-        var record = await store.FindCertificateAsync(certificateCode.Value, cancellationToken);
+        // From the primary: a certificate imported a moment ago may not have reached a read replica yet.
+        var record = await store.FindCertificateOnPrimaryAsync(certificateCode.Value, cancellationToken);
         if (record is null)
         {
             return Problems.NotFound("certificate.not_found", $"没有编号为 {certificateCode.Value} 的证书。", $"No certificate with code {certificateCode.Value} is held.");

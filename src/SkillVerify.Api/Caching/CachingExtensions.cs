@@ -103,7 +103,9 @@ public static class CachingExtensions
 
     /// <summary>
     /// One multiplexer for the whole process. Never aborts when Redis is down at start (it keeps retrying
-    /// every half second); fails fast rather than queueing commands while disconnected; short timeouts.
+    /// every half second); fails fast rather than queueing commands while disconnected; short timeouts. With
+    /// <c>serviceName=…</c> the endpoints are sentinels: it connects to the primary they name and follows failovers,
+    /// also when no sentinel answers at start (docs/scale-out.md, SentinelFailoverTests).
     /// </summary>
     private static ConnectionMultiplexer Connect(string connectionString, CacheOptions options)
     {

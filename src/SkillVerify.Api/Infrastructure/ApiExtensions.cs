@@ -42,7 +42,13 @@ public static class ApiExtensions
     }
 }
 
-public sealed class DatabaseHealthCheck(ISkillVerifyStore store, StorageReadiness readiness) : IHealthCheck
+/// <summary>
+/// Readiness: the storage initialized and the database answering. With a read replica
+/// (<c>ConnectionStrings:SkillVerifyReadOnly</c>) both sides are asked: the replica alone answering (the primary
+/// stopped, a standby being promoted) is <c>Degraded</c> (200: verifications answer, writes answer 503); the read
+/// side down is <c>Unhealthy</c> (503), since verifications cannot be answered then.
+/// </summary>
+public sealed class DatabaseHealthCheck(ISkillVerifyStore store, SqlDialect dialect, StorageReadiness readiness) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -51,8 +57,36 @@ public sealed class DatabaseHealthCheck(ISkillVerifyStore store, StorageReadines
             // Started with the database down (or not yet initialized): not ready until the background retry succeeds.
             return HealthCheckResult.Unhealthy(readiness.Problem);
         }
-        return await store.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy($"{store.Provider} reachable")
-            : HealthCheckResult.Unhealthy($"{store.Provider} unreachable");
+        if (!dialect.HasReadReplica)
+        {
+            return await store.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy($"{store.Provider} reachable")
+                : HealthCheckResult.Unhealthy($"{store.Provider} unreachable");
+        }
+        var primary = store.CanConnectAsync(cancellationToken);
+        var replica = CanReadAsync(cancellationToken);
+        return (await primary, await replica) switch
+        {
+            (true, true) => HealthCheckResult.Healthy($"{store.Provider} primary and read replica reachable"),
+            (false, true) => HealthCheckResult.Degraded($"{store.Provider} read replica reachable, primary unreachable: verifications answer, writes answer 503"),
+            (true, false) => HealthCheckResult.Unhealthy($"{store.Provider} read replica unreachable: verifications cannot be answered"),
+            _ => HealthCheckResult.Unhealthy($"{store.Provider} primary and read replica unreachable"),
+        };
+    }
+
+    private async Task<bool> CanReadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = dialect.CreateReadConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

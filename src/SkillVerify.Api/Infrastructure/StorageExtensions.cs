@@ -64,7 +64,8 @@ public static class StorageExtensions
             return new StorageLayout(provider, connectionString!, embedded, dataDirectory, demo.Enabled && embedded);
         });
         services.AddSingleton(sp => Dialects.Create(sp.GetRequiredService<StorageLayout>().Provider, sp.GetRequiredService<StorageLayout>().ConnectionString,
-            // SQL Server: lookups may go to a read replica (ApplicationIntent=ReadOnly).
+            // Lookups may go to a read replica: a readable secondary (SQL Server, ApplicationIntent=ReadOnly) or a
+            // streaming standby (PostgreSQL); writes always go to ConnectionStrings:SkillVerify. docs/scale-out.md.
             builder.Configuration.GetConnectionString(DatabaseOptions.ReadConnectionStringName)));
         services.AddSingleton<ISkillVerifyStore>(sp => new DapperStore(
             sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds));
@@ -154,7 +155,8 @@ public static class StorageExtensions
             {
                 await afterStorage();
             }
-            app.Logger.LogInformation("Storage: {Provider}{Embedded}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "");
+            app.Logger.LogInformation("Storage: {Provider}{Embedded}{Replica}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "",
+                app.Services.GetRequiredService<SqlDialect>().HasReadReplica ? ", lookups from the read replica (ConnectionStrings:SkillVerifyReadOnly)" : "");
             if (layout.Demo)
             {
                 app.Logger.LogWarning("Demo mode (Demo:Enabled): demo dataset and the published demo admin and partner keys. Never for real data.");

@@ -21,6 +21,9 @@ public class FederationTests
     private const string OnlyAtBHolder = "钱多多";
     private const double TimeoutSeconds = 2;
 
+    /// <summary>What a loaded 2-core test machine may add to a peer timeout; far below a hang.</summary>
+    private const double Slack = 3;
+
     private static async Task<KestrelInstance> StartProvinceBAsync(string? peerFor44 = null)
     {
         var settings = new Dictionary<string, string?>
@@ -121,8 +124,9 @@ public class FederationTests
         Assert.Equal("peer_unavailable", answer.GetProperty("answeredBy").Str("source"));
         Assert.All(answer.GetProperty("checks").EnumerateArray(), c => Assert.Equal("unknown", c.Str("status")));
         Assert.Equal(JsonValueKind.Null, answer.GetProperty("certificate").ValueKind);
-        // The fault-handling bound under test: the configured timeout, plus slack for a loaded machine.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(TimeoutSeconds + 1.5), $"UNKNOWN took {watch.Elapsed.TotalSeconds:F1} s.");
+        // The fault-handling bound under test: the configured timeout, plus slack for a loaded machine (a hang would be
+        // the HTTP client's own 100 s, or forever).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(TimeoutSeconds + Slack), $"UNKNOWN took {watch.Elapsed.TotalSeconds:F1} s.");
     }
 
     [Fact]
@@ -134,6 +138,9 @@ public class FederationTests
         var url = $"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}";
         await using var a = StartProvinceA(url, PartnerKeyHelpers.RandomWellFormedKey(), timeoutSeconds: 1);
         using var client = a.CreateNetworkClient();
+        // A's first verification pays its start (JIT, database, pools): not what is timed here. CI once took 2.8 s at
+        // load 17 without this.
+        Assert.Equal("VALID", (await VerifyAsync(client, "Y000044030006233000123", "王小明")).Str("outcome"));
 
         var watch = Stopwatch.StartNew();
         var answer = await VerifyAsync(client, OnlyAtB, OnlyAtBHolder);
@@ -141,7 +148,7 @@ public class FederationTests
 
         Assert.Equal("UNKNOWN", answer.Str("outcome"));
         Assert.Equal("federation.peer_unavailable", answer.Check("record").Str("code"));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1 + 1.5), $"UNKNOWN took {watch.Elapsed.TotalSeconds:F1} s.");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1 + Slack), $"UNKNOWN took {watch.Elapsed.TotalSeconds:F1} s.");
     }
 
     [Fact]
