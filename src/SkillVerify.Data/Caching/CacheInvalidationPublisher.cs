@@ -21,6 +21,8 @@ public sealed class CacheInvalidationPublisher : IAsyncDisposable
         // A one-off writer waits for Redis and sees its errors: nothing in the background, nothing swallowed.
         cache = SharedCache.Create(new FusionCacheOptions
         {
+            // The backplane names its channel while it subscribes: a publish before that has no channel.
+            WaitForInitialBackplaneSubscribe = true,
             DefaultEntryOptions = new FusionCacheEntryOptions
             {
                 AllowBackgroundDistributedCacheOperations = false,
