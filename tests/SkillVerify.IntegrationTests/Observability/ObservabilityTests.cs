@@ -139,6 +139,39 @@ public partial class ObservabilityTests
     }
 
     [Fact]
+    public async Task AReasonIsAuditedWithItsCodesMaskedAndControlCharactersAreRefused()
+    {
+        const string adminKey = "an-admin-key-for-the-audit-test-0123456789";
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
+        {
+            ["Privacy:HashKey"] = CacheFactory.HashKey,
+            ["Admin:ApiKeys:0"] = adminKey,
+            [SkillVerifyFactory.SeedDemoData] = "true",
+        });
+        var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add(SkillVerify.Api.Security.AdminKeys.Header, adminKey);
+
+        // Found by the log scan: a reason naming another certificate went into the audit whole, and a reason of a NUL,
+        // a BEL or a bidi override was accepted and written to the log as it came.
+        foreach (var (bad, position, shown) in new[] { ("\u0000", 1, "U+0000"), ("撤销\u0007", 3, "U+0007"), ("\u202E造假", 1, "U+202E"), ("第一行\u2028第二行", 4, "U+2028") })
+        {
+            var refused = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation", new { reason = bad, effectiveDate = "2025-01-02" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.JsonAsync();
+            Assert.Equal("request.reason_invalid_character", problem.Str("code"));
+            Assert.Contains($"第 {position} 个字符 {shown}", problem.Str("messageZh"));
+            Assert.Contains($"Character {position} of the reason (reason), {shown}", problem.Str("messageEn"));
+        }
+        var revoked = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation",
+            new { reason = "与 Y000044030006233000124 重复发放", effectiveDate = "2025-01-02" });
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var audit = Assert.Single(factory.Logs.Entries, e => e.Category == VerificationAudit.Category && e.EventId.Id == 9002);
+        Assert.Equal("与 Y000044030006233****** 重复发放", Value(audit, "Reason"));
+        Assert.DoesNotContain("Y000044030006233000124", string.Join("\n", factory.Logs.Lines));
+    }
+
+    [Fact]
     public async Task MetricsAreNotServedOnTheServicePortByDefault()
     {
         using var factory = new SkillVerifyFactory();
