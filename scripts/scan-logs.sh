@@ -29,7 +29,8 @@ found=0
 report() { # rule, grep options and pattern
   local rule=$1; shift
   local hits
-  hits=$(grep -n -H "$@" "${files[@]}" | cut -d: -f1,2 | head -n 5 || true)
+  # -a: a log with a stray NUL byte is still text to scan; without it grep only says "binary file matches" on stderr.
+  hits=$(grep -a -n -H "$@" "${files[@]}" | cut -d: -f1,2 | head -n 5 || true)
   if [[ -n "$hits" ]]; then
     found=1
     echo "log scan: $rule found at: $(echo "$hits" | tr '\n' ' ')" >&2

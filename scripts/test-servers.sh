@@ -27,7 +27,8 @@ install_packages() {
   command -v zbarimg >/dev/null || missing+=(zbar-tools)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v npm >/dev/null || missing+=(nodejs npm)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  # Not grep -q: it stops at the first match, fc-list then dies of SIGPIPE and pipefail calls the font missing.
+  fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
   # The PDF report's fonts (TrueType, which PDFsharp embeds) and the tools that read the PDF back in the page tests.
   [[ -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ]] || missing+=(fonts-droid-fallback)
   [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)

@@ -219,9 +219,24 @@ public static class AdminApi
                 ? Problems.BadRequest("request.reason_required", "请填写原因（reason）。", "A reason (reason) is required.")
                 : null;
         }
-        return reason.Trim().Length > MaxReasonLength
-            ? Problems.BadRequest("request.reason_too_long", $"原因（reason）最多{MaxReasonLength}个字符。", $"The reason (reason) is limited to {MaxReasonLength} characters.")
-            : null;
+        if (reason.Trim().Length > MaxReasonLength)
+        {
+            return Problems.BadRequest("request.reason_too_long", $"原因（reason）最多{MaxReasonLength}个字符。", $"The reason (reason) is limited to {MaxReasonLength} characters.");
+        }
+        // A reason is published with the record and written to the audit: control characters, bidi overrides,
+        // zero-width and line separators would garble both (or forge a log line), so they are refused, not stripped.
+        for (var i = 0; i < reason.Length; i++)
+        {
+            if (char.GetUnicodeCategory(reason, i) is UnicodeCategory.Control or UnicodeCategory.Format
+                or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate)
+            {
+                var shown = $"U+{(int)reason[i]:X4}";
+                return Problems.BadRequest("request.reason_invalid_character",
+                    $"原因（reason）第 {i + 1} 个字符 {shown} 是控制字符或不可见字符，请删除。",
+                    $"Character {i + 1} of the reason (reason), {shown}, is a control or invisible character: remove it.");
+            }
+        }
+        return null;
     }
 
     private static ProblemHttpResult? ValidateDate(string? text, DateOnly today, out DateOnly date)

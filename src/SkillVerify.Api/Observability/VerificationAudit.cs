@@ -27,7 +27,13 @@ public sealed partial class VerificationAudit(ILoggerFactory loggers, TimeProvid
 
     /// <summary>One admin write: <paramref name="who"/> is the key's fingerprint, <paramref name="target"/> a masked certificate code or an organization code.</summary>
     public void WriteAdmin(string who, string action, string target, string? reason) =>
-        AdminAudited(logger, who, action, target, reason ?? "", Now());
+        AdminAudited(logger, who, action, target, MaskCodesIn(reason ?? ""), Now());
+
+    /// <summary>A free-text reason as the audit keeps it: any certificate code written in it masked like a target.</summary>
+    internal static string MaskCodesIn(string text) => CodeInText().Replace(text, m => m.Value[..16] + "******");
+
+    [System.Text.RegularExpressions.GeneratedRegex("(?<![0-9A-Z])[YS][0-9]{6}[0-9A-Z]{6}[0-9]{2}[X54321TS][0-9]{6}(?![0-9])", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex CodeInText();
 
     /// <summary>
     /// A certificate code with its six-digit serial masked (<c>Y000044030006233******</c>): the issuer, year and level

@@ -48,6 +48,7 @@ public static class ProblemCatalog
         new("request.invalid_item", 400, "批量中的某一条不是有效的核验请求（只影响该条）。", "One batch item is not a valid verification request (only that item fails)."),
         new("request.reason_required", 400, "请填写原因（reason）。", "A reason (reason) is required."),
         new("request.reason_too_long", 400, "原因（reason）过长。", "The reason (reason) is too long."),
+        new("request.reason_invalid_character", 400, "原因（reason）中含有控制字符或不可见字符。", "The reason (reason) contains a control or invisible character."),
         new("request.effective_date_required", 400, "请填写生效日期（effectiveDate）。", "An effective date (effectiveDate) is required."),
         new("request.effective_date", 400, "生效日期（effectiveDate）应为 yyyy-MM-dd。", "The effective date (effectiveDate) must be yyyy-MM-dd."),
         new("request.effective_date_future", 400, "生效日期不能晚于今天。", "The effective date cannot be in the future."),

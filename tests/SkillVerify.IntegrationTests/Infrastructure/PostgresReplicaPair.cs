@@ -164,31 +164,5 @@ public sealed class PostgresReplicaPair : IAsyncDisposable
     private static Task RunAsPostgresAsync(string program, params string[] arguments) =>
         RunAsync("runuser", ["-u", "postgres", "--", program.StartsWith('/') || program == "chown" ? program : Path.Combine(TestServers.PostgresBin, program), .. arguments]);
 
-    private static async Task RunAsync(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (Win32Exception ex)
-        {
-            throw TestServers.Unreachable("PostgreSQL", TestServers.PostgresBin, ex);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} exited {process.ExitCode}: {await output}{await error}. {TestServers.HowToStart}");
-            }
-        }
-    }
+    private static Task RunAsync(string file, params string[] arguments) => PrivatePostgres.RunAsync(file, arguments);
 }

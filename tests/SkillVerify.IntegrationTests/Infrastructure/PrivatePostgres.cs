@@ -69,7 +69,8 @@ public sealed class PrivatePostgres : IAsyncDisposable
         }
     }
 
-    private static async Task RunAsync(string file, params string[] arguments)
+    /// <summary>Runs a PostgreSQL tool (or chown/runuser) to its end; a non-zero exit throws with its output and how to start the servers.</summary>
+    internal static async Task RunAsync(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)

@@ -105,18 +105,27 @@ public partial class ObservabilityTests
         AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
     }
 
+    private const string AdminKey = "an-admin-key-for-the-audit-test-0123456789";
+
+    private static SkillVerifyFactory AdminFactory() => SkillVerifyFactory.With(new Dictionary<string, string?>
+    {
+        ["Privacy:HashKey"] = CacheFactory.HashKey,
+        ["Admin:ApiKeys:0"] = AdminKey,
+        [SkillVerifyFactory.SeedDemoData] = "true",
+    });
+
+    private static HttpClient AdminClient(SkillVerifyFactory factory)
+    {
+        var admin = factory.CreateClient();
+        admin.DefaultRequestHeaders.Add(SkillVerify.Api.Security.AdminKeys.Header, AdminKey);
+        return admin;
+    }
+
     [Fact]
     public async Task EveryAdminWriteLeavesOneAuditRecordWithWhoWhatAndWhy()
     {
-        const string adminKey = "an-admin-key-for-the-audit-test-0123456789";
-        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?>
-        {
-            ["Privacy:HashKey"] = CacheFactory.HashKey,
-            ["Admin:ApiKeys:0"] = adminKey,
-            [SkillVerifyFactory.SeedDemoData] = "true",
-        });
-        var admin = factory.CreateClient();
-        admin.DefaultRequestHeaders.Add(SkillVerify.Api.Security.AdminKeys.Header, adminKey);
+        using var factory = AdminFactory();
+        var admin = AdminClient(factory);
 
         var revoked = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation", new { reason = "证书信息造假", effectiveDate = "2025-01-02" });
         var suspended = await admin.PostJsonAsync("/api/v1/admin/organizations/S000032010101/status-events", new { status = "suspended", effectiveDate = "2025-01-03", reason = "年度评估不合格" });
@@ -127,8 +136,8 @@ public partial class ObservabilityTests
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
         Assert.Equal(HttpStatusCode.OK, suspended.StatusCode);
         Assert.Equal(2, audits.Count);
-        Assert.All(audits, a => Assert.Equal(SkillVerify.Api.Security.AdminKeys.Fingerprint(adminKey), Value(a, "Who")));
-        Assert.DoesNotContain(adminKey, string.Join("\n", factory.Logs.Lines));
+        Assert.All(audits, a => Assert.Equal(SkillVerify.Api.Security.AdminKeys.Fingerprint(AdminKey), Value(a, "Who")));
+        Assert.DoesNotContain(AdminKey, string.Join("\n", factory.Logs.Lines));
         Assert.Contains("revoked", Value(audits[0], "Action"));
         Assert.Equal("Y000044030006233******", Value(audits[0], "Target"));
         Assert.Equal("证书信息造假", Value(audits[0], "Reason"));
@@ -136,6 +145,32 @@ public partial class ObservabilityTests
         Assert.Equal("S000032010101", Value(audits[1], "Target"));
         Assert.Equal("年度评估不合格", Value(audits[1], "Reason"));
         AssertNoPersonalData(string.Join("\n", factory.Logs.Lines));
+    }
+
+    [Fact]
+    public async Task AReasonIsAuditedWithItsCodesMaskedAndControlCharactersAreRefused()
+    {
+        using var factory = AdminFactory();
+        var admin = AdminClient(factory);
+
+        // Found by the log scan: a reason naming another certificate went into the audit whole, and a reason of a NUL,
+        // a BEL or a bidi override was accepted and written to the log as it came.
+        foreach (var (bad, position, shown) in new[] { ("\u0000", 1, "U+0000"), ("撤销\u0007", 3, "U+0007"), ("\u202E造假", 1, "U+202E"), ("第一行\u2028第二行", 4, "U+2028") })
+        {
+            var refused = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation", new { reason = bad, effectiveDate = "2025-01-02" });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await refused.JsonAsync();
+            Assert.Equal("request.reason_invalid_character", problem.Str("code"));
+            Assert.Contains($"第 {position} 个字符 {shown}", problem.Str("messageZh"));
+            Assert.Contains($"Character {position} of the reason (reason), {shown}", problem.Str("messageEn"));
+        }
+        var revoked = await admin.PostJsonAsync($"/api/v1/admin/certificates/{Code}/revocation",
+            new { reason = "与 Y000044030006233000124 重复发放", effectiveDate = "2025-01-02" });
+
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        var audit = Assert.Single(factory.Logs.Entries, e => e.Category == VerificationAudit.Category && e.EventId.Id == 9002);
+        Assert.Equal("与 Y000044030006233****** 重复发放", Value(audit, "Reason"));
+        Assert.DoesNotContain("Y000044030006233000124", string.Join("\n", factory.Logs.Lines));
     }
 
     [Fact]
