@@ -9,7 +9,7 @@ latency of each class at each point and the ratio unknown/real. Reported, not a 
 not personal data (domain.md section 6); what matters is that the tiers treat both alike.
 
     load-tests/lifetimes.py API_DIR [LABEL]      # API_DIR: a `scripts/publish.sh` output folder
-Take the bench lock around it: flock /tmp/skillverify-bench.lock load-tests/lifetimes.py ...
+Take the bench lock around it: flock -o /tmp/skillverify-bench.lock load-tests/lifetimes.py ...
 """
 import http.client, json, os, sqlite3, statistics, subprocess, sys, tempfile, time, uuid
 

@@ -4,12 +4,14 @@
 # load-tests/run.sh prepared under $LOAD_DIR (run it once first).
 #   load-tests/single.sh SCENARIO_LUA CODES_FILE [ROUNDS=2] [KEY=VALUE ...]
 #   e.g. load-tests/single.sh verify.lua /tmp/skillverify-load/codes-1000000-hot.csv 3 Cache__AnswerMemoEntries=0
+# API_DIR=folder runs another published build (an A/B of code rather than of a setting; default $LOAD_DIR/api).
 # Prints req/s, p50/p99 and the instance's CPU µs per request for the baseline and the scenario in turn, 8 s each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LUA=$1; CODES=$2; ROUNDS=${3:-2}; shift $(( $# < 3 ? $# : 3 ))
 LOAD_DIR=${LOAD_DIR:-/tmp/skillverify-load}
 PORT=${PORT:-5390}
+API_DIR=${API_DIR:-$LOAD_DIR/api}
 N=${N:-1000000}
 eval "$(bash scripts/test-servers.sh env)"
 mkdir -p "$LOAD_DIR/instances/single"
@@ -18,7 +20,7 @@ env ASPNETCORE_URLS=http://127.0.0.1:$PORT ASPNETCORE_ENVIRONMENT=Production \
   ConnectionStrings__Redis="$SKILLVERIFY_TEST_REDIS" Cache__KeyPrefix="single-$$" RateLimiting__Enabled=false \
   Privacy__HashKey="$(cat "$LOAD_DIR/hash.key")" Qr__PublicBaseUrl=http://127.0.0.1:$PORT \
   Qr__TokenKeys__0__Id=load Qr__TokenKeys__0__Key="$(cat "$LOAD_DIR/qr.key")" "$@" \
-  bash -c "cd '$LOAD_DIR/instances/single' && exec dotnet '$LOAD_DIR/api/SkillVerify.Api.dll'" >/dev/null 2>&1 &
+  bash -c "cd '$LOAD_DIR/instances/single' && exec dotnet '$API_DIR/SkillVerify.Api.dll'" >/dev/null 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/ready" && break; sleep 0.2; done
@@ -28,7 +30,7 @@ wrk -t2 -c64 -d10s -s "load-tests/lua/$LUA" "http://127.0.0.1:$PORT" >/dev/null 
 for round in $(seq "$ROUNDS"); do
   for script in live.lua "$LUA"; do
     before=$(ticks)
-    out=$(flock /tmp/skillverify-bench.lock wrk -t2 -c64 -d8s -s "load-tests/lua/$script" "http://127.0.0.1:$PORT" | grep '^WRKJSON ')
+    out=$(flock -o /tmp/skillverify-bench.lock wrk -t2 -c64 -d8s -s "load-tests/lua/$script" "http://127.0.0.1:$PORT" | grep '^WRKJSON ')
     after=$(ticks)
     python3 - "$out" "$script" "$before" "$after" "$round" <<'PY'
 import json, os, sys
