@@ -21,12 +21,7 @@ namespace SkillVerify.Data;
 /// </summary>
 internal static class SqliteCertificateLookup
 {
-    private static readonly string[] Columns =
-    [
-        "code", "issuer_code", "level_code", "issue_date", "occupation_code", "occupation_name", "work_type",
-        "name_hash", "name_masked", "id_hash", "id_masked", "obtained_by", "status", "revoked_on", "revocation_reason",
-        "term_from", "term_to", "review_state", "updated_at",
-    ];
+    private static readonly string[] Columns = Tables.Certificates.Columns.Select(c => c.Name).ToArray();
 
     // Keyed by the pooled connection's native handle: the statement lives as long as that connection.
     private static readonly ConditionalWeakTable<sqlite3, sqlite3_stmt> Statements = new();
