@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Data;
@@ -80,11 +79,6 @@ public sealed class DapperStore : ISkillVerifyStore
     {
         var sql = StoreSql.FindCertificate;
         await using var connection = primary ? await OpenAsync(cancellationToken) : await OpenReadAsync(cancellationToken);
-        if (connection is SqliteConnection sqlite)
-        {
-            // The hot path on SQLite, prepared once per pooled connection and mapped by hand (see SqliteCertificateLookup).
-            return SqliteCertificateLookup.Find(sqlite, code, commandTimeout);
-        }
         var row = await connection.QuerySingleOrDefaultAsync<CertificateRow>(Command(sql, new { code }, cancellationToken));
         return row?.ToRecord();
     }
