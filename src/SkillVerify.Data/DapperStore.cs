@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Data;
@@ -31,11 +30,6 @@ public sealed class DapperStore : ISkillVerifyStore
     {
         var done = new List<string>();
         await using var connection = await OpenAsync(cancellationToken);
-        if (dialect is SqliteDialect)
-        {
-            // WAL lets readers run while an import writes; it persists in the file.
-            await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
-        }
         await connection.ExecuteAsync(dialect.JournalDdl);
         var applied = (await connection.QueryAsync<string>(StoreSql.AppliedMigrations)).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, sql) in dialect.MigrationScripts())
@@ -58,44 +52,43 @@ public sealed class DapperStore : ISkillVerifyStore
         return done;
     }
 
-    public async Task<bool> CanConnectAsync(CancellationToken cancellationToken = default)
+    public Task<bool> CanConnectAsync(CancellationToken cancellationToken = default) => AnswersAsync(dialect.CreateConnection(), cancellationToken);
+
+    public Task<bool> CanReadAsync(CancellationToken cancellationToken = default) => AnswersAsync(dialect.CreateReadConnection(), cancellationToken);
+
+    private async Task<bool> AnswersAsync(DbConnection unopened, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            return await connection.ExecuteScalarAsync<int>(new CommandDefinition(StoreSql.SelectOne, commandTimeout: commandTimeout, cancellationToken: cancellationToken)) == 1;
+            await using var connection = await OpenAsync(unopened, cancellationToken);
+            return await connection.ExecuteScalarAsync<int>(Command(StoreSql.SelectOne, null, cancellationToken)) == 1;
         }
-        catch (DbException)
+        catch (Exception e) when (e is DbException or TimeoutException)
         {
             return false;
         }
     }
 
     public Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default) =>
-        dialect.ReadAsync(() => FindCertificateOnceAsync(code, cancellationToken), cancellationToken);
+        dialect.ReadAsync(ct => FindCertificateOnceAsync(code, ct), cancellationToken);
 
     public Task<CertificateRecord?> FindCertificateOnPrimaryAsync(string code, CancellationToken cancellationToken = default) =>
         FindCertificateOnceAsync(code, cancellationToken, primary: true);
 
     private async Task<CertificateRecord?> FindCertificateOnceAsync(string code, CancellationToken cancellationToken, bool primary = false)
     {
-        const string sql = StoreSql.FindCertificate;
+        var sql = StoreSql.FindCertificate;
         await using var connection = primary ? await OpenAsync(cancellationToken) : await OpenReadAsync(cancellationToken);
-        if (connection is SqliteConnection sqlite)
-        {
-            // The hot path on SQLite, prepared once per pooled connection and mapped by hand (see SqliteCertificateLookup).
-            return SqliteCertificateLookup.Find(sqlite, code, commandTimeout);
-        }
         var row = await connection.QuerySingleOrDefaultAsync<CertificateRow>(Command(sql, new { code }, cancellationToken));
         return row?.ToRecord();
     }
 
     public Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default) =>
-        dialect.ReadAsync(() => FindOrganizationOnceAsync(organizationCode, cancellationToken), cancellationToken);
+        dialect.ReadAsync(ct => FindOrganizationOnceAsync(organizationCode, ct), cancellationToken);
 
     private async Task<OrganizationRecord?> FindOrganizationOnceAsync(string organizationCode, CancellationToken cancellationToken)
     {
-        const string sql = StoreSql.FindOrganization;
+        var sql = StoreSql.FindOrganization;
         await using var connection = await OpenReadAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(Command(sql, new { code = organizationCode }, cancellationToken));
         var org = await grid.ReadSingleOrDefaultAsync<OrganizationRow>();
@@ -116,7 +109,7 @@ public sealed class DapperStore : ISkillVerifyStore
     }
 
     public Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default) =>
-        dialect.ReadAsync(() => SearchOrganizationsOnceAsync(query, cancellationToken), cancellationToken);
+        dialect.ReadAsync(ct => SearchOrganizationsOnceAsync(query, ct), cancellationToken);
 
     private async Task<OrganizationPage> SearchOrganizationsOnceAsync(OrganizationQuery query, CancellationToken cancellationToken)
     {
@@ -141,18 +134,18 @@ public sealed class DapperStore : ISkillVerifyStore
     }
 
     public Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default) =>
-        dialect.ReadAsync(() => GetSnapshotOnceAsync(cancellationToken), cancellationToken);
+        dialect.ReadAsync(ct => GetSnapshotOnceAsync(ct), cancellationToken);
 
     private async Task<RegistrySnapshot> GetSnapshotOnceAsync(CancellationToken cancellationToken)
     {
-        const string sql = StoreSql.Snapshot;
+        var sql = StoreSql.Snapshot;
         await using var connection = await OpenReadAsync(cancellationToken);
         var row = await connection.QuerySingleAsync<SnapshotRow>(Command(sql, null, cancellationToken));
         return new RegistrySnapshot(row.Version, row.UpdatedAt);
     }
 
     public Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default) =>
-        dialect.ReadAsync(() => CountCertificatesOnceAsync(cancellationToken), cancellationToken);
+        dialect.ReadAsync(ct => CountCertificatesOnceAsync(ct), cancellationToken);
 
     private async Task<long> CountCertificatesOnceAsync(CancellationToken cancellationToken)
     {
@@ -162,7 +155,7 @@ public sealed class DapperStore : ISkillVerifyStore
 
     public async Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default)
     {
-        const string sql = StoreSql.RevokeCertificate;
+        var sql = StoreSql.RevokeCertificate;
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.ExecuteAsync(Command(sql, new { code, effectiveDate, reason, now = time.GetUtcNow() }, cancellationToken));
         await ReadReplicaCaughtUpAsync(cancellationToken);
@@ -180,7 +173,7 @@ public sealed class DapperStore : ISkillVerifyStore
             return null;
         }
         var key = new { OrganizationCode = organizationCode, statusEvent.EffectiveDate, statusEvent.Status, statusEvent.Reason };
-        await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent, key, transaction, commandTimeout, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.StatusEvents), key, transaction, commandTimeout, cancellationToken: cancellationToken));
         var seq = await connection.ExecuteScalarAsync<long>(new CommandDefinition(StoreSql.StatusEventSeq, key, transaction, commandTimeout, cancellationToken: cancellationToken));
         await TouchAsync(connection, transaction, organizationCode, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -229,30 +222,30 @@ public sealed class DapperStore : ISkillVerifyStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var o in organizations)
         {
-            await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertOrganization, new
+            await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Organizations), new
             {
                 o.Code, Type = o.Type.ToString(), o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo, o.UpdatedAt,
             }, transaction, commandTimeout, cancellationToken: cancellationToken));
             foreach (var e in o.StatusHistory)
             {
-                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertStatusEvent,
+                await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.StatusEvents),
                     new { OrganizationCode = o.Code, e.EffectiveDate, e.Status, e.Reason }, transaction, commandTimeout, cancellationToken: cancellationToken));
             }
             foreach (var s in o.Scope)
             {
-                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertScope, new
+                await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Scopes), new
                 {
                     OrganizationCode = o.Code, s.OccupationCode, s.OccupationName, WorkType = s.WorkType ?? "", s.Levels, s.ValidFrom, s.ValidTo,
                 }, transaction, commandTimeout, cancellationToken: cancellationToken));
             }
             foreach (var a in o.Aliases)
             {
-                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertAlias,
+                await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Aliases),
                     new { OrganizationCode = o.Code, a.Alias, LevelCode = a.LevelCode.ToString() }, transaction, commandTimeout, cancellationToken: cancellationToken));
             }
             foreach (var q in o.QualityResults)
             {
-                await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertQualityResult,
+                await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.QualityResults),
                     new { OrganizationCode = o.Code, q.PublishedOn, q.Result, q.Note }, transaction, commandTimeout, cancellationToken: cancellationToken));
             }
         }
@@ -267,7 +260,7 @@ public sealed class DapperStore : ISkillVerifyStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var c in certificates)
         {
-            await connection.ExecuteAsync(new CommandDefinition(dialect.UpsertCertificate, CertificateRow.Parameters(c), transaction, commandTimeout, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Certificates), CertificateRow.Parameters(c), transaction, commandTimeout, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
         await ReadReplicaCaughtUpAsync(cancellationToken);

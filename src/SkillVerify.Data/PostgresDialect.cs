@@ -1,7 +1,8 @@
 using System.Data.Common;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
+using Polly;
+using Polly.Retry;
 
 namespace SkillVerify.Data;
 
@@ -44,28 +45,24 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string Name => DatabaseProviders.Postgres;
 
+    public override Import.BulkWriter BulkWriter { get; } = new Import.PostgresBulkWriter();
+
     public override DbConnection CreateConnection() => dataSource.CreateConnection();
 
     public override DbConnection CreateReadConnection() => readDataSource.CreateConnection();
 
     /// <summary>
-    /// A read is retried (twice, after 100 and 300 ms) when Npgsql calls its failure transient: a pooled
+    /// A read is retried (twice, after 100 and 200 ms) when Npgsql calls its failure transient: a pooled
     /// connection the server cut (a standby restarted or promoted), a host that did not answer in time.
     /// </summary>
-    public override async Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken)
+    protected override RetryStrategyOptions ReadRetry { get; } = new()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await read();
-            }
-            catch (NpgsqlException e) when (e.IsTransient && attempt < 2 && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(attempt == 0 ? 100 : 300, cancellationToken);
-            }
-        }
-    }
+        ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient),
+        MaxRetryAttempts = 2,
+        Delay = TimeSpan.FromMilliseconds(100),
+        BackoffType = DelayBackoffType.Exponential,
+        UseJitter = false,
+    };
 
     /// <summary>
     /// After a write on the primary: waits (at most <paramref name="timeout"/>) until the read source has replayed
@@ -101,91 +98,5 @@ public sealed class PostgresDialect : SqlDialect
             }
             await Task.Delay(10, cancellationToken);
         }
-    }
-
-    public override async Task<bool> IsEmptyForImportAsync(DbConnection connection, TableSpec table, CancellationToken cancellationToken) =>
-        !await connection.ExecuteScalarAsync<bool>(new CommandDefinition($"SELECT EXISTS (SELECT 1 FROM {table.Name})", cancellationToken: cancellationToken));
-
-    /// <summary>
-    /// Binary COPY into a temporary table that lives for the batch's transaction, then one
-    /// INSERT … ON CONFLICT that only updates rows whose columns differ; RETURNING tells inserts from updates.
-    /// Into a table that was empty when the import began, binary COPY straight into the table: no stage, no
-    /// merge (a key written meanwhile by someone else fails the batch, see <see cref="SqlDialect.BulkUpsertAsync"/>).
-    /// </summary>
-    public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken)
-    {
-        var npgsql = (NpgsqlConnection)connection;
-        if (!intoEmptyTable)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
-        }
-        long count = 0;
-        await using (var importer = await npgsql.BeginBinaryImportAsync(intoEmptyTable ? CopyIntoTableSql(table) : CopySql(table), cancellationToken))
-        {
-            foreach (var row in rows)
-            {
-                count++;
-                await importer.StartRowAsync(cancellationToken);
-                for (var i = 0; i < row.Length; i++)
-                {
-                    if (row[i] is null)
-                    {
-                        await importer.WriteNullAsync(cancellationToken);
-                        continue;
-                    }
-                    switch (table.Columns[i].Kind)
-                    {
-                        case ColumnKind.Text: await importer.WriteAsync((string)row[i]!, NpgsqlDbType.Varchar, cancellationToken); break;
-                        case ColumnKind.Date: await importer.WriteAsync((DateOnly)row[i]!, NpgsqlDbType.Date, cancellationToken); break;
-                        case ColumnKind.Instant: await importer.WriteAsync(((DateTimeOffset)row[i]!).ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken); break;
-                        case ColumnKind.Bytes: await importer.WriteAsync((byte[])row[i]!, NpgsqlDbType.Bytea, cancellationToken); break;
-                    }
-                }
-            }
-            await importer.CompleteAsync(cancellationToken);
-        }
-        if (intoEmptyTable)
-        {
-            return new UpsertCounts(count, 0, 0);
-        }
-        var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
-            new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
-        return new UpsertCounts(inserted, updated, count - inserted - updated);
-    }
-
-    public static string StageName(TableSpec table) => $"stage_{table.Name}";
-
-    public static string CreateStageSql(TableSpec table) =>
-        $"CREATE TEMPORARY TABLE {StageName(table)} (LIKE {table.Name} INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP";
-
-    public static string CopySql(TableSpec table) => $"COPY {StageName(table)} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
-
-    public static string CopyIntoTableSql(TableSpec table) => $"COPY {table.Name} ({table.ColumnList()}) FROM STDIN (FORMAT BINARY)";
-
-    public static string MergeSql(TableSpec table)
-    {
-        var keys = string.Join(", ", table.Key.Select(c => c.Name));
-        var set = table.NonKey.Any()
-            ? $"""
-              DO UPDATE SET {string.Join(", ", table.NonKey.Select(c => $"{c.Name} = excluded.{c.Name}"))}
-                  WHERE ({string.Join(", ", table.Compared.Select(c => $"t.{c.Name}"))}) IS DISTINCT FROM ({string.Join(", ", table.Compared.Select(c => $"excluded.{c.Name}"))})
-              """
-            : "DO NOTHING";
-        if (table.Compared.Count() == 1)
-        {
-            // A one-column row constructor is not a row in PostgreSQL; compare the plain columns.
-            var c = table.Compared.Single().Name;
-            set = $"DO UPDATE SET {string.Join(", ", table.NonKey.Select(x => $"{x.Name} = excluded.{x.Name}"))} WHERE t.{c} IS DISTINCT FROM excluded.{c}";
-        }
-        return $"""
-            WITH written AS (
-                INSERT INTO {table.Name} AS t ({table.ColumnList()})
-                SELECT {table.ColumnList()} FROM {StageName(table)}
-                ON CONFLICT ({keys}) {set}
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT COUNT(*) FILTER (WHERE inserted) AS inserted, COUNT(*) FILTER (WHERE NOT inserted) AS updated FROM written
-            """;
     }
 }

@@ -2,7 +2,9 @@ using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Data;
 
-// Row shapes as the database returns them; the store maps them to the domain records.
+// Row shapes as the database returns them; the store maps them to the domain records. Dapper matches a record's
+// constructor to the columns in order: each follows its table's columns in Tables.cs (a child table's without the
+// owner's organization_code), which TablesTests checks.
 
 internal sealed record CertificateRow(
     string Code, string IssuerCode, string LevelCode, DateOnly IssueDate, string OccupationCode, string OccupationName, string? WorkType,
@@ -24,11 +26,11 @@ internal sealed record OrganizationRow(
     string Code, string Type, string Name, string Province, string? ParentCode, string? Address, string? Contact,
     DateOnly RegisteredFrom, DateOnly? RegisteredTo, DateTimeOffset UpdatedAt);
 
-internal sealed record StatusEventRow(string Status, DateOnly EffectiveDate, string? Reason, long Seq);
+internal sealed record StatusEventRow(DateOnly EffectiveDate, string Status, string? Reason, long Seq);
 
 internal sealed record CorrectionRow(long CorrectsSeq, string Reason, DateTimeOffset RecordedAt);
 
-internal sealed record ScopeRow(string OccupationCode, string OccupationName, string WorkType, string Levels, DateOnly ValidFrom, DateOnly? ValidTo);
+internal sealed record ScopeRow(string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo);
 
 internal sealed record AliasRow(string Alias, string LevelCode);
 

@@ -1,7 +1,7 @@
-using System.Data;
 using System.Data.Common;
-using Dapper;
 using Microsoft.Data.SqlClient;
+using Polly;
+using Polly.Retry;
 
 namespace SkillVerify.Data;
 
@@ -14,7 +14,6 @@ public sealed class SqlServerDialect : SqlDialect
 {
     private readonly string connectionString;
     private readonly string readConnectionString;
-    private readonly SqlRetryLogicBaseProvider readRetry;
 
     /// <param name="connectionString">The primary (migrations, imports, revocations).</param>
     /// <param name="readConnectionString">For lookups; e.g. the same server with <c>ApplicationIntent=ReadOnly</c> to reach a read replica. Defaults to the primary.</param>
@@ -22,16 +21,11 @@ public sealed class SqlServerDialect : SqlDialect
     {
         this.connectionString = connectionString;
         this.readConnectionString = string.IsNullOrWhiteSpace(readConnectionString) ? connectionString : readConnectionString;
-        // Reads are idempotent, so a dropped connection, a failover or a throttled database is retried.
-        readRetry = SqlConfigurableRetryFactory.CreateExponentialRetryProvider(new SqlRetryLogicOption
-        {
-            NumberOfTries = 4,
-            DeltaTime = TimeSpan.FromMilliseconds(200),
-            MaxTimeInterval = TimeSpan.FromSeconds(3),
-        });
     }
 
     public override string Name => DatabaseProviders.SqlServer;
+
+    public override Import.BulkWriter BulkWriter { get; } = new Import.SqlServerBulkWriter();
 
     public override DbConnection CreateConnection() => new SqlConnection(connectionString);
 
@@ -39,8 +33,18 @@ public sealed class SqlServerDialect : SqlDialect
 
     public override bool HasReadReplica => !string.Equals(readConnectionString, connectionString, StringComparison.Ordinal);
 
-    /// <summary>The whole read (open, query, map) is retried on transient faults: a failover, a dropped connection, throttling.</summary>
-    public override Task<T> ReadAsync<T>(Func<Task<T>> read, CancellationToken cancellationToken) => readRetry.ExecuteAsync(this, read, cancellationToken);
+    /// <summary>
+    /// The whole read (open, query, map) is retried on the errors SqlClient's own retry logic calls transient (a
+    /// failover, a dropped connection, throttling): three more tries, 200 ms apart and doubling, at most 3 s.
+    /// </summary>
+    protected override RetryStrategyOptions ReadRetry { get; } = new()
+    {
+        ShouldHandle = new PredicateBuilder().Handle<SqlException>(e => e.Errors.Cast<SqlError>().Any(x => SqlConfigurableRetryFactory.BaselineTransientErrors.Contains(x.Number))),
+        MaxRetryAttempts = 3,
+        Delay = TimeSpan.FromMilliseconds(200),
+        MaxDelay = TimeSpan.FromSeconds(3),
+        BackoffType = DelayBackoffType.Exponential,
+    };
 
     public override string Page => "OFFSET @Skip ROWS FETCH NEXT @Take ROWS ONLY";
 
@@ -54,17 +58,8 @@ public sealed class SqlServerDialect : SqlDialect
         )
         """;
 
-    public override string UpsertCertificate => MergeOne(Tables.Certificates);
-
-    public override string UpsertOrganization => MergeOne(Tables.Organizations);
-
-    public override string UpsertStatusEvent => MergeOne(Tables.StatusEvents);
-
-    public override string UpsertScope => MergeOne(Tables.Scopes);
-
-    public override string UpsertAlias => MergeOne(Tables.Aliases);
-
-    public override string UpsertQualityResult => MergeOne(Tables.QualityResults);
+    /// <summary>A MERGE over one row of parameters (SQL Server has no <c>ON CONFLICT</c>).</summary>
+    protected override string UpsertSql(TableSpec table) => MergeOne(table);
 
     /// <summary>Splits a script on lines holding only <c>GO</c> (the sqlcmd batch separator).</summary>
     public override IEnumerable<string> SplitStatements(string script)
@@ -83,73 +78,11 @@ public sealed class SqlServerDialect : SqlDialect
         if (batch.ToString().Trim().Length > 0) { yield return batch.ToString(); }
     }
 
-    /// <summary>SqlBulkCopy into a session temp table, then one MERGE that only updates rows whose columns differ.</summary>
-    public override async Task<UpsertCounts> BulkUpsertAsync(DbConnection connection, DbTransaction transaction, TableSpec table,
-        IEnumerable<object?[]> rows, bool intoEmptyTable, CancellationToken cancellationToken)
-    {
-        var sql = (SqlConnection)connection;
-        long count = 0;
-        await connection.ExecuteAsync(new CommandDefinition(CreateStageSql(table), transaction: transaction, cancellationToken: cancellationToken));
-        using (var bulk = new SqlBulkCopy(sql, SqlBulkCopyOptions.TableLock, (SqlTransaction)transaction)
-        {
-            DestinationTableName = StageName(table),
-            BatchSize = 0,
-            BulkCopyTimeout = 600,
-        })
-        {
-            using var data = new DataTable();
-            foreach (var column in table.Columns)
-            {
-                data.Columns.Add(column.Name, column.Kind switch
-                {
-                    ColumnKind.Date => typeof(DateTime),
-                    ColumnKind.Instant => typeof(DateTimeOffset),
-                    ColumnKind.Bytes => typeof(byte[]),
-                    _ => typeof(string),
-                });
-                bulk.ColumnMappings.Add(column.Name, column.Name);
-            }
-            foreach (var row in rows)
-            {
-                count++;
-                data.Rows.Add(row.Select(v => v switch
-                {
-                    null => DBNull.Value,
-                    DateOnly d => d.ToDateTime(TimeOnly.MinValue),
-                    DateTimeOffset i => i.ToUniversalTime(),
-                    var value => value,
-                }).ToArray());
-            }
-            await bulk.WriteToServerAsync(data, cancellationToken);
-        }
-        var (inserted, updated) = await connection.QuerySingleAsync<(long, long)>(
-            new CommandDefinition(MergeSql(table), transaction: transaction, commandTimeout: 600, cancellationToken: cancellationToken));
-        return new UpsertCounts(inserted, updated, count - inserted - updated);
-    }
-
-    public static string StageName(TableSpec table) => $"#stage_{table.Name}";
-
-    /// <summary>An empty copy of the target's columns (types and collations); dropped first so a batch always starts clean.</summary>
-    public static string CreateStageSql(TableSpec table) => $"""
-        DROP TABLE IF EXISTS {StageName(table)};
-        SELECT TOP (0) {table.ColumnList()} INTO {StageName(table)} FROM dbo.{table.Name};
-        """;
-
-    public static string MergeSql(TableSpec table) => $"""
-        DECLARE @actions TABLE (action NVARCHAR(10) NOT NULL);
-        {Merge(table, $"{StageName(table)}")}
-        OUTPUT $action INTO @actions (action);
-        SELECT CAST(COALESCE(SUM(CASE WHEN action = N'INSERT' THEN 1 ELSE 0 END), 0) AS BIGINT) AS inserted,
-               CAST(COALESCE(SUM(CASE WHEN action = N'UPDATE' THEN 1 ELSE 0 END), 0) AS BIGINT) AS updated
-        FROM @actions;
-        DROP TABLE {StageName(table)};
-        """;
-
     /// <summary>The single-row upsert the store uses: the same MERGE over one row of parameters.</summary>
     public static string MergeOne(TableSpec table) =>
         Merge(table, $"(SELECT {string.Join(", ", table.Columns.Select(c => $"@{c.Parameter} AS {c.Name}"))})") + ";";
 
-    private static string Merge(TableSpec table, string source)
+    internal static string Merge(TableSpec table, string source)
     {
         var on = string.Join(" AND ", table.Key.Select(c => $"t.{c.Name} = s.{c.Name}"));
         var matched = table.Compared.Any()
@@ -167,18 +100,5 @@ public sealed class SqlServerDialect : SqlDialect
                 INSERT ({table.ColumnList()})
                 VALUES ({table.ColumnList("s")})
             """;
-    }
-
-    /// <summary>
-    /// The bulk-import statements of this dialect, for the ScriptDom test; <see cref="StoreSql.All"/> lists the
-    /// rest (the shared queries, the journal, the upserts and the schema batches).
-    /// </summary>
-    public static IEnumerable<(string Name, string Sql)> BulkStatements()
-    {
-        foreach (var table in Tables.All)
-        {
-            yield return ($"CreateStage {table.Name}", CreateStageSql(table));
-            yield return ($"Merge {table.Name}", MergeSql(table));
-        }
     }
 }

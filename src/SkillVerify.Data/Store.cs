@@ -10,7 +10,11 @@ public interface ISkillVerifyStore
     /// <summary>Applies the schema scripts not yet applied, idempotently.</summary>
     Task MigrateAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Whether the primary answers a query.</summary>
     Task<bool> CanConnectAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the read side answers a query: the read replica when there is one, else the primary.</summary>
+    Task<bool> CanReadAsync(CancellationToken cancellationToken = default);
 
     Task<CertificateRecord?> FindCertificateAsync(string code, CancellationToken cancellationToken = default);
 

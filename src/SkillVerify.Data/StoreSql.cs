@@ -6,26 +6,26 @@ namespace SkillVerify.Data;
 /// </summary>
 public static class StoreSql
 {
-    public const string FindCertificate = """
-            SELECT code, issuer_code, level_code, issue_date, occupation_code, occupation_name, work_type,
-                   name_hash, name_masked, id_hash, id_masked, obtained_by, status, revoked_on, revocation_reason,
-                   term_from, term_to, review_state, updated_at
+    public static readonly string FindCertificate = $"""
+            SELECT {Tables.Certificates.ColumnList()}
             FROM certificates
             WHERE code = @code
             """;
 
-    public const string FindOrganization = """
-            SELECT code, type, name, province, parent_code, address, contact, registered_from, registered_to, updated_at
+    private const string Owner = "organization_code";
+
+    public static readonly string FindOrganization = $"""
+            SELECT {Tables.Organizations.ColumnList()}
             FROM organizations WHERE code = @code;
-            SELECT status, effective_date, reason, seq
+            SELECT {Tables.StatusEvents.ColumnListWithout(Owner)}, seq
             FROM organization_status_events WHERE organization_code = @code ORDER BY seq;
             SELECT corrects_seq, reason, recorded_at
             FROM organization_status_corrections WHERE organization_code = @code;
-            SELECT occupation_code, occupation_name, work_type, levels, valid_from, valid_to
+            SELECT {Tables.Scopes.ColumnListWithout(Owner)}
             FROM organization_scopes WHERE organization_code = @code ORDER BY occupation_code, work_type, valid_from;
-            SELECT alias, level_code
+            SELECT {Tables.Aliases.ColumnListWithout(Owner)}
             FROM organization_aliases WHERE organization_code = @code ORDER BY alias;
-            SELECT published_on, result, note
+            SELECT {Tables.QualityResults.ColumnListWithout(Owner)}
             FROM organization_quality_results WHERE organization_code = @code ORDER BY published_on;
             """;
 
@@ -110,12 +110,10 @@ public static class StoreSql
         yield return ("SearchOrganizations (no filter)", SearchOrganizations(dialect, false, false, false, false));
         yield return ("SearchOrganizations (all filters)", SearchOrganizations(dialect, true, true, true, true));
         yield return (nameof(dialect.JournalDdl), dialect.JournalDdl);
-        yield return (nameof(dialect.UpsertCertificate), dialect.UpsertCertificate);
-        yield return (nameof(dialect.UpsertOrganization), dialect.UpsertOrganization);
-        yield return (nameof(dialect.UpsertStatusEvent), dialect.UpsertStatusEvent);
-        yield return (nameof(dialect.UpsertScope), dialect.UpsertScope);
-        yield return (nameof(dialect.UpsertAlias), dialect.UpsertAlias);
-        yield return (nameof(dialect.UpsertQualityResult), dialect.UpsertQualityResult);
+        foreach (var table in Tables.All)
+        {
+            yield return ($"Upsert {table.Name}", dialect.Upsert(table));
+        }
         foreach (var (name, script) in dialect.MigrationScripts())
         {
             var i = 0;

@@ -30,9 +30,19 @@ public sealed record TableSpec(string Name, IReadOnlyList<Column> Columns, int K
     public IEnumerable<Column> Compared => NonKey.Where(c => c.Name != Touched);
 
     public string ColumnList(string? alias = null) => string.Join(", ", Columns.Select(c => alias is null ? c.Name : $"{alias}.{c.Name}"));
+
+    /// <summary>The column list without <paramref name="omitted"/> (a child table read by its owner's key leaves that key out).</summary>
+    public string ColumnListWithout(string omitted) => string.Join(", ", Columns.Where(c => c.Name != omitted).Select(c => c.Name));
+
+    /// <summary>The parameter list matching <see cref="ColumnList"/>: <c>@Code, @IssuerCode, …</c>.</summary>
+    public string ParameterList() => string.Join(", ", Columns.Select(c => "@" + c.Parameter));
 }
 
-/// <summary>The tables every dialect writes to, in schema column order.</summary>
+/// <summary>
+/// The tables every dialect writes to, in schema column order: the one list of their columns. The store's queries
+/// and upserts, every dialect's bulk statements and the lookups derive theirs from it; the row records
+/// (<c>Rows.cs</c>) and the import kinds' rows are checked against it by the tests.
+/// </summary>
 public static class Tables
 {
     private static Column T(string name) => new(name, ColumnKind.Text);

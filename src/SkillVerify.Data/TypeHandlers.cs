@@ -24,11 +24,11 @@ public static class TypeHandlers
     }
 
     /// <summary>A date as stored in text (SQLite): the first ten characters, yyyy-MM-dd.</summary>
-    internal static DateOnly ParseDate(ReadOnlySpan<char> text) =>
+    private static DateOnly ParseDate(ReadOnlySpan<char> text) =>
         DateOnly.ParseExact(text.Length > 10 ? text[..10] : text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>An instant as stored in text (SQLite): ISO 8601, UTC when no offset is written.</summary>
-    internal static DateTimeOffset ParseInstant(ReadOnlySpan<char> text) =>
+    private static DateTimeOffset ParseInstant(ReadOnlySpan<char> text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>

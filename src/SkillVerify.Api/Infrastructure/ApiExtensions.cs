@@ -64,7 +64,7 @@ public sealed class DatabaseHealthCheck(ISkillVerifyStore store, SqlDialect dial
                 : HealthCheckResult.Unhealthy($"{store.Provider} unreachable");
         }
         var primary = store.CanConnectAsync(cancellationToken);
-        var replica = CanReadAsync(cancellationToken);
+        var replica = store.CanReadAsync(cancellationToken);
         return (await primary, await replica) switch
         {
             (true, true) => HealthCheckResult.Healthy($"{store.Provider} primary and read replica reachable"),
@@ -72,21 +72,5 @@ public sealed class DatabaseHealthCheck(ISkillVerifyStore store, SqlDialect dial
             (true, false) => HealthCheckResult.Unhealthy($"{store.Provider} read replica unreachable: verifications cannot be answered"),
             _ => HealthCheckResult.Unhealthy($"{store.Provider} primary and read replica unreachable"),
         };
-    }
-
-    private async Task<bool> CanReadAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var connection = dialect.CreateReadConnection();
-            await connection.OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT 1";
-            return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
-        }
-        catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

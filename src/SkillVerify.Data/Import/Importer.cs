@@ -38,7 +38,8 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
         var clock = Stopwatch.StartNew();
         await using var connection = dialect.CreateConnection();
         await connection.OpenAsync(cancellationToken);
-        await dialect.PrepareForImportAsync(connection, cancellationToken);
+        var writer = dialect.BulkWriter;
+        await writer.PrepareAsync(connection, cancellationToken);
         if (hasher is not null && kind is CertificatesKind)
         {
             // Names hashed with another key would never match what callers type: refuse before writing anything.
@@ -149,7 +150,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             }
         }, cancellationToken);
 
-        var intoEmptyTable = await dialect.IsEmptyForImportAsync(connection, kind.Table, cancellationToken);
+        var intoEmptyTable = await writer.IsEmptyAsync(connection, kind.Table, cancellationToken);
         var counts = new UpsertCounts();
         var writeClock = new Stopwatch();
         var waitClock = new Stopwatch();
@@ -165,10 +166,10 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
                 writeClock.Start();
                 var batch = new BatchRows(incoming, spareChunks, waitClock);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                var written = await dialect.BulkUpsertAsync(connection, transaction, kind.Table, batch, intoEmptyTable, cancellationToken);
+                var written = await writer.UpsertAsync(connection, transaction, kind.Table, batch, intoEmptyTable, cancellationToken);
                 if (!batch.Finished)
                 {
-                    throw new InvalidOperationException($"{dialect.GetType().Name}.{nameof(SqlDialect.BulkUpsertAsync)} did not write every row of the batch.");
+                    throw new InvalidOperationException($"{writer.GetType().Name}.{nameof(BulkWriter.UpsertAsync)} did not write every row of the batch.");
                 }
                 if (kind.RegistryData && written.Inserted + written.Updated > 0)
                 {

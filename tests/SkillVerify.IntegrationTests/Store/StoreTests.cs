@@ -159,6 +159,32 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
         Assert.Equal(only is null ? [] : [only], found.Items.Select(i => i.Code));
     }
 
+    /// <summary>
+    /// The brief's three searches, each beside a name it would match were its characters wildcards: "50%" (any text
+    /// holding "50"), "a_b" (any one character between), "[x]" (a character class on SQL Server: an "x").
+    /// </summary>
+    [Theory]
+    [InlineData("50%", "S000044030021")]
+    [InlineData("a_b", "S000044030023")]
+    [InlineData("[x]", "S000044030025")]
+    public async Task SearchForWildcardTextFindsOnlyTheLiteralName(string text, string only)
+    {
+        await store.UpsertOrganizationsAsync(
+        [
+            Organization("S000044030021", "通过率50%培训中心", "44"),
+            Organization("S000044030022", "通过率500人培训中心", "44"),
+            Organization("S000044030023", "a_b技能评价中心", "44"),
+            Organization("S000044030024", "aXb技能评价中心", "44"),
+            Organization("S000044030025", "[x]示范学校", "44"),
+            Organization("S000044030026", "x示范学校", "44"),
+        ]);
+
+        var found = await store.SearchOrganizationsAsync(new OrganizationQuery(null, null, text, null, 1, 10));
+
+        Assert.Equal([only], found.Items.Select(i => i.Code));
+        Assert.Equal(1, found.Total);
+    }
+
     private static CertificateRecord Certificate(string code, string name, string? id) => new(
         code, code[..13], code[15], new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 3, 1), "6-31-01-03", "电工", null,
         Hasher.HashName(name), HolderNormalization.MaskName(name),

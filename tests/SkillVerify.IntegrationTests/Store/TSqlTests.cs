@@ -16,7 +16,7 @@ public sealed class TSqlTests
         [.. AllStatements().Select(s => s.Name)];
 
     private static IEnumerable<(string Name, string Sql)> AllStatements() =>
-        StoreSql.All(Dialect).Concat(SqlServerDialect.BulkStatements()).Concat(SkillVerify.Data.Partners.PartnerKeyStore.Statements.Select(s => ("PartnerKeys." + s.Name, s.Sql)))
+        StoreSql.All(Dialect).Concat(SkillVerify.Data.Import.SqlServerBulkWriter.Statements()).Concat(SkillVerify.Data.Partners.PartnerKeyStore.Statements.Select(s => ("PartnerKeys." + s.Name, s.Sql)))
             .Concat(SkillVerify.Api.Credentials.CredentialStatusStore.Statements.Select(s => ("CredentialStatus." + s.Name, s.Sql)));
 
     [Theory]
@@ -32,6 +32,30 @@ public sealed class TSqlTests
         Assert.NotEmpty(((TSqlScript)fragment).Batches);
     }
 
+    /// <summary>
+    /// On SQL Server <c>[</c> opens a character class as <c>%</c> and <c>_</c> are wildcards: the organization search
+    /// must say which character escapes them in every LIKE it sends (the text comes escaped with it, see the store tests).
+    /// </summary>
+    [Fact]
+    public void TheOrganizationSearchEscapesEveryLikeWithTheSameCharacter()
+    {
+        var sql = StoreSql.SearchOrganizations(Dialect, province: true, type: true, text: true, occupation: true);
+        var fragment = new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(sql), out var errors);
+        Assert.Empty(errors);
+        var likes = new LikeCollector();
+        fragment.Accept(likes);
+
+        Assert.Equal(2 * 2, likes.Predicates.Count); // name and code, in the count and in the page
+        Assert.All(likes.Predicates, like => Assert.Equal("!", Assert.IsType<StringLiteral>(like.EscapeExpression).Value));
+    }
+
+    private sealed class LikeCollector : TSqlFragmentVisitor
+    {
+        public List<LikePredicate> Predicates { get; } = [];
+
+        public override void Visit(LikePredicate node) => Predicates.Add(node);
+    }
+
     [Fact]
     public void EveryShippedStatementIsCovered()
     {
@@ -43,7 +67,7 @@ public sealed class TSqlTests
         {
             Assert.Contains($"Merge {table.Name}", names);
         }
-        Assert.Contains(nameof(SqlDialect.UpsertCertificate), names);
+        Assert.Contains("Upsert certificates", names);
         Assert.Contains(nameof(StoreSql.FindCertificate), names);
         Assert.True(Dialect.SplitStatements(Dialect.MigrationScripts().Single(s => s.Name == "001_initial.sql").Sql).Count() > 10);
         Assert.Contains(names, n => n.StartsWith("002_partner_keys.sql batch ", StringComparison.Ordinal));
