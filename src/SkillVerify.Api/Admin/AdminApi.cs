@@ -43,7 +43,7 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAdminKey();
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(ApiKeyPolicies.Admin);
 
         group.MapPost("/certificates/{code}/revocation", RevokeCertificate)
             .WithName("RevokeCertificate")
@@ -257,7 +257,7 @@ public static class AdminApi
         return null;
     }
 
-    private static string Who(HttpContext context) => AdminKeys.Fingerprint(context.Request.Headers[AdminKeys.Header].ToString());
+    private static string Who(HttpContext context) => context.Who()!;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data.Partners;
 using SkillVerify.Domain.Codes;
@@ -25,10 +26,9 @@ public static class PartnersApi
 
     public static RouteGroupBuilder MapPartners(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Partners");
+        var group = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(ApiKeyPolicies.PartnerBatch);
 
         group.MapPost("/verifications/batch", VerifyBatch)
-            .RequirePartnerKey()
             .WithName("VerifyBatch")
             .WithSummary("批量核验 · Verify a batch")
             .WithDescription("合作方密钥（须有批量授权）一次核验最多1,000条，每条一个结果，按请求顺序；有问题的条目单独失败。一批 N 条计 N 次限额；超过1,000条为 413，整批不处理。receipt 为 true 时附签名回执（JWS ES256）。\n\n" +
@@ -53,10 +53,6 @@ public static class PartnersApi
         // Partner answers speak of people: no shared cache may keep them.
         context.Response.Headers.CacheControl = "no-store";
         var partner = context.GetPartner()!;
-        if (!partner.Scope.BatchAllowed)
-        {
-            return PartnerAccess.Forbidden(PartnerAccess.BatchNotAllowed);
-        }
         var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.BatchRequest, cancellationToken, MaxBodyBytes);
         if (problem is not null)
         {
@@ -133,7 +129,7 @@ public static class PartnersApi
             : null;
     }
 
-    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, PartnerKey partner, FederatedVerification verifier, CodeDecoder decoder,
+    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, ApiPartner partner, FederatedVerification verifier, CodeDecoder decoder,
         bool forwarded, CancellationToken cancellationToken)
     {
         VerificationRequest? item = null;

@@ -40,7 +40,7 @@ public static partial class QrApi
 
     public static RouteGroupBuilder MapQr(this IEndpointRouteBuilder app)
     {
-        var images = app.MapGroup("/api/v1/certificates").WithTags("QR codes").RequireAdminKey();
+        var images = app.MapGroup("/api/v1/certificates").WithTags("QR codes").RequireAuthorization(ApiKeyPolicies.Admin);
 
         images.MapGet("/{code}/qr.png", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: false, ct))
             .WithName("GetQrPng")

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
-using SkillVerify.Api.Partners;
+using SkillVerify.Api.Security;
 
 namespace SkillVerify.Api.RateLimiting;
 

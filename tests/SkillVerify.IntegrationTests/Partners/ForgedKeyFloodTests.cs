@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Data.Partners;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -62,11 +64,14 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
                 var key = i % 2 == 0
                     ? PartnerKeys.Prefix + Convert.ToHexStringLower(buffer[..6]) + "_" + System.Buffers.Text.Base64Url.EncodeToString(buffer)
                     : Convert.ToBase64String(buffer);
-                var context = new DefaultHttpContext { RequestServices = factory.Services };
+                using var scope = factory.Services.CreateScope();
+                var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
                 context.Request.Path = Batch;
-                context.Request.Headers[PartnerAccess.Header] = key;
+                context.Request.Headers[ApiKeyAuthentication.Header] = key;
                 context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
-                if (context.GetPartnerAuthentication().State == PartnerKeyState.Invalid)
+                // The X-Api-Key scheme, as UseAuthentication calls it (it completes synchronously: no I/O).
+                var result = context.AuthenticateAsync(ApiKeyAuthentication.SchemeName).GetAwaiter().GetResult();
+                if (result.Failure?.Message == ApiKeyDenial.KeyInvalid.Code)
                 {
                     invalid++;
                 }

@@ -4,6 +4,7 @@ using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
 using SkillVerify.Data.Partners;
 using SkillVerify.IntegrationTests.Infrastructure;
+using SkillVerify.Api.Security;
 
 namespace SkillVerify.IntegrationTests.Partners;
 
