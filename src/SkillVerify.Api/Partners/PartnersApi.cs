@@ -26,7 +26,7 @@ public static class PartnersApi
 
     public static RouteGroupBuilder MapPartners(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(ApiKeyPolicies.PartnerBatch);
+        var group = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(ApiKeyPolicies.PartnerBatch).RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapPost("/verifications/batch", VerifyBatch)
             .WithName("VerifyBatch")
@@ -47,7 +47,7 @@ public static class PartnersApi
     }
 
     private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
-        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
+        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         // Partner answers speak of people: no shared cache may keep them.
@@ -73,7 +73,7 @@ public static class PartnersApi
                 $"一次批量核验最多 {MaxItems} 条，本次有 {count} 条。请拆分为多批提交；本次未核验任何一条（不会截断处理）。",
                 $"A batch holds at most {MaxItems:N0} items; this one has {count:N0}. Split it into several batches; nothing was verified (a batch is never truncated).", null);
         }
-        if (count > 1 && await TakeBatchPermitsAsync(context, limiter, count, cancellationToken) is { } limited)
+        if (count > 1 && await TakeBatchPermitsAsync(context, count, cancellationToken) is { } limited)
         {
             return limited;
         }
@@ -113,19 +113,23 @@ public static class PartnersApi
     }
 
     /// <summary>A batch of N counts N against the partner's quota (the middleware took one); refused whole, never in part.</summary>
-    private static async Task<ProblemHttpResult?> TakeBatchPermitsAsync(HttpContext context, RequestLimiter limiter, int count, CancellationToken cancellationToken)
+    private static async Task<ProblemHttpResult?> TakeBatchPermitsAsync(HttpContext context, int count, CancellationToken cancellationToken)
     {
-        if (limiter.LimitFor(context) is { } limit && count > limit)
+        if (RequestWindow.Of(context) is not { } window)
+        {
+            return null;
+        }
+        if (window.Limit is var limit && count > limit)
         {
             return Problems.Create(StatusCodes.Status429TooManyRequests, "Batch larger than the quota.", "rate_limit.batch_exceeds_quota",
                 $"本批 {count} 条，超过该 API 密钥每分钟 {limit} 次的配额，请拆分为更小的批次。",
                 $"This batch of {count} items exceeds this key's quota of {limit} requests per minute; split it into smaller batches.", null);
         }
-        var taken = await limiter.TakeMoreAsync(context, count - 1, cancellationToken);
-        return taken is { Acquired: false }
+        var taken = await window.TakeMoreAsync(count - 1, cancellationToken);
+        return !taken.Acquired
             ? Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests.", "rate_limit.exceeded",
-                $"本批 {count} 条超出本分钟剩余配额 {taken.Value.Remaining + 1} 次，请按 Retry-After 所示秒数后再试。",
-                $"This batch of {count} items exceeds the {taken.Value.Remaining + 1} requests left this minute; try again after the seconds in Retry-After.", null)
+                $"本批 {count} 条超出本分钟剩余配额 {taken.Remaining + 1} 次，请按 Retry-After 所示秒数后再试。",
+                $"This batch of {count} items exceeds the {taken.Remaining + 1} requests left this minute; try again after the seconds in Retry-After.", null)
             : null;
     }
 

@@ -21,7 +21,7 @@ public static class VerificationApi
 
     public static RouteGroupBuilder MapVerification(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Verification");
+        var group = app.MapGroup("/api/v1").WithTags("Verification").RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapGet("/codes/{code}", Decode)
             .WithName("DecodeCode")
@@ -33,7 +33,7 @@ public static class VerificationApi
             .CacheOutput(OutputCachePolicies.Static);
 
         // Anyone may verify; a key, when sent, must authenticate, and a partner's key sets its scope.
-        var verifications = app.MapGroup("/api/v1").WithTags("Verification").RequireAuthorization(ApiKeyPolicies.OptionalPartner);
+        var verifications = app.MapGroup("/api/v1").WithTags("Verification").RequireAuthorization(ApiKeyPolicies.OptionalPartner).RequireRateLimiting(ApiRateLimitPolicy.Name);
         verifications.MapPost("/verifications", Verify)
             .WithName("Verify")
             .WithSummary("核验证书 · Verify a certificate")
