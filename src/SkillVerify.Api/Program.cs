@@ -36,12 +36,13 @@ builder.AddSecretFiles();
 builder.AddStorage();
 // Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
 builder.AddCaching();
-// Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
-builder.AddAdminKeys();
+// X-Api-Key: admin / issuing-body and partner keys as one authentication scheme; the policies route groups require.
+builder.AddApiKeys();
+// The admin write endpoints' JSON contracts.
 builder.AddAdmin();
 // QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
 builder.AddQr();
-// Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
+// Batch checks for partners (other provinces), the signed-receipt seam.
 builder.AddPartners();
 // Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
 builder.AddFederation();
@@ -69,7 +70,11 @@ app.UseHardening();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Limits per client address (from trusted proxies only, see UseHardening) and per partner key: 429 + Retry-After.
+// Who calls (X-Api-Key), before the limiter: a partner counts on its own quota.
+app.UseAuthentication();
 app.UseRateLimits();
+// The route groups' key policies; a refusal is a problem answer (ApiKeyAnswers). Before the output cache.
+app.UseAuthorization();
 // Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
 app.UseOutputCache();
 
@@ -93,7 +98,7 @@ try
     // Every ValidateOnStart check, now, so a wrong setting is reported before the host logs anything.
     app.Services.GetService<IStartupValidator>()?.Validate();
     // Schema, key check, demo data, partner keys; with the database down the service starts not-ready and retries.
-    await app.InitializeStorageAsync(app.InitializePartnersAsync);
+    await app.InitializeStorageAsync(app.InitializeApiKeysAsync);
     // Runs; a demo bound beyond loopback without Demo:ListenBeyondLoopback stops at once (exit code 2).
     await app.RunDemoGuardedAsync();
 }

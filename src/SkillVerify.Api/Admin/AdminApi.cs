@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data;
@@ -43,7 +44,7 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAdminKey();
+        var group = app.MapGroup("/api/v1/admin").WithTags("Admin").RequireAuthorization(ApiKeyPolicies.Admin).RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapPost("/certificates/{code}/revocation", RevokeCertificate)
             .WithName("RevokeCertificate")
@@ -257,7 +258,7 @@ public static class AdminApi
         return null;
     }
 
-    private static string Who(HttpContext context) => AdminKeys.Fingerprint(context.Request.Headers[AdminKeys.Header].ToString());
+    private static string Who(HttpContext context) => context.Who()!;
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

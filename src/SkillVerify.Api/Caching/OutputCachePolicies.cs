@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.OutputCaching;
-using SkillVerify.Api.Security;
 using SkillVerify.Domain.Codes;
 
 namespace SkillVerify.Api.Caching;
@@ -56,6 +55,6 @@ public static class OutputCachePolicies
         public ValueTask ServeResponseAsync(OutputCacheContext context, CancellationToken cancellation) => ValueTask.CompletedTask;
     }
 
-    // A partner's or an admin's request may be answered differently: never served from or stored in the shared cache.
-    private static bool IsAnonymous(OutputCacheContext context) => !context.HttpContext.Request.Headers.ContainsKey(AdminKeys.Header);
+    // A partner's or an admin's request (any X-Api-Key, valid or not) may be answered differently: never served from or stored in the shared cache.
+    private static bool IsAnonymous(OutputCacheContext context) => !context.HttpContext.Request.Headers.ContainsKey("X-Api-Key");
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Qr;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Security;
 using SkillVerify.Api.Signing;
 using SkillVerify.Api.Verification;
@@ -48,10 +49,11 @@ public static class CredentialsApi
 
     public static IEndpointRouteBuilder MapCredentials(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1/credentials").WithTags("Electronic credentials");
+        var api = app.MapGroup("/api/v1/credentials").WithTags("Electronic credentials").RequireRateLimiting(ApiRateLimitPolicy.Name);
         // Under the certificate, not under /credentials: GET /api/v1/credentials/verifications must stay a 405, not a code to parse.
         app.MapGet("/api/v1/certificates/{code}/credential", DownloadAsync)
             .WithTags("Electronic credentials")
+            .RequireRateLimiting(ApiRateLimitPolicy.Name)
             .WithName("DownloadCredential")
             .WithSummary("下载电子证书（SD-JWT VC） · Download the certificate as an SD-JWT VC")
             .WithDescription("持证人凭证书二维码中的令牌 t、或发证机构凭 X-Api-Key 下载 application/dc+sd-jwt 文件；姓名（脱敏）和身份证件号码（脱敏）可选择披露。\n\nThe holder (with the QR token t) or an issuing body (with X-Api-Key) downloads the certificate as an application/dc+sd-jwt file; the masked name and masked ID number are selectively disclosable.")
@@ -96,7 +98,7 @@ public static class CredentialsApi
                 "Electronic credentials are issued for skill-level certificates only, not old qualification certificates."));
         }
         var canonical = certificateCode.Value;
-        var admin = services.GetRequiredService<AdminKeys>().IsValid(context.Request.Headers[AdminKeys.Header].ToString());
+        var admin = context.IsAdmin();
         // The QR token authorizes the masked record (domain.md §6), so the holder needs no name: nothing here is a
         // guess at who holds the code, and the holder-binding budget (issue 13) is not touched.
         if (!admin && services.GetRequiredService<QrTokens>().Check(canonical, token) != TokenState.Valid)

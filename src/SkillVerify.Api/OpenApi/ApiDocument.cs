@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -91,7 +92,8 @@ public static class ApiDocument
             responses.TryAdd("413", new OpenApiResponse());
             responses.TryAdd("415", new OpenApiResponse());
         }
-        if (metadata.OfType<ApiKeyMetadata>().LastOrDefault() is { } key)
+        var policies = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).ToHashSet();
+        if (context.ApplicationServices.GetServices<ApiKeyMetadata>().LastOrDefault(k => policies.Contains(k.Policy)) is { } key)
         {
             var requirement = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, context.Document)] = [] };
             // An optional key: anonymous callers are welcome too (the empty requirement).

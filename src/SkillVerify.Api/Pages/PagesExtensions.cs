@@ -72,6 +72,7 @@ public static class PagesExtensions
 
         app.MapPost("/api/v1/receipts/check", CheckReceiptApiAsync)
             .WithTags("Receipts")
+            .RequireRateLimiting(ApiRateLimitPolicy.Name)
             .WithName("CheckReceipt")
             .WithSummary("核对签名回执 · Check a signed receipt")
             .WithDescription("本服务签发的回执（核验报告、表格核验或合作方批量核验的回执）是否真实、未被改动。\n\nWhether a signed receipt of this service (a verification report's, a spreadsheet check's, or a partner batch's) is genuine and unchanged.")

@@ -1,88 +1,19 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Security;
-using SkillVerify.Data.Partners;
 
 namespace SkillVerify.Api.Partners;
 
 /// <summary>
-/// Partner keys in the <c>X-Api-Key</c> header: authenticated once per request (the rate limiter and the
-/// endpoint filter share the result), refused in URLs, scoped by province, batch and ID-number matching.
+/// What a partner's key allows beyond its route group's policy: the provinces of the codes it asks about and
+/// ID-number matching, both known only once the request (or each batch item) is read.
 /// </summary>
 public static class PartnerAccess
 {
-    public const string Header = "X-Api-Key";
-
-    private sealed class PartnerAuthenticationFeature(PartnerAuthentication result)
-    {
-        public PartnerAuthentication Result { get; } = result;
-    }
-
-    /// <summary>The key in the header checked against the directory, computed once per request.</summary>
-    public static PartnerAuthentication GetPartnerAuthentication(this HttpContext context)
-    {
-        if (context.Features.Get<PartnerAuthenticationFeature>() is { } feature)
-        {
-            return feature.Result;
-        }
-        var headers = context.Request.Headers[Header];
-        var result = headers.Count switch
-        {
-            0 => PartnerAuthentication.Missing,
-            1 => context.RequestServices.GetRequiredService<PartnerKeyDirectory>().Authenticate(headers[0]),
-            _ => PartnerAuthentication.Invalid,
-        };
-        context.Features.Set(new PartnerAuthenticationFeature(result));
-        return result;
-    }
-
-    /// <summary>The authenticated partner, or null for an anonymous caller.</summary>
-    public static PartnerKey? GetPartner(this HttpContext context) => context.GetPartnerAuthentication().Key;
-
-    public static bool HasKeyInQuery(HttpRequest request) => AdminKeys.HasKeyInQuery(request);
-
-    /// <summary>Anonymous callers welcome; a key, when sent, must be valid (401 otherwise) and never in the URL (400).</summary>
-    public static TBuilder AcceptPartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new OpenApi.ApiKeyMetadata(false, "可选：合作方 API 密钥", "optional: a partner key"))
-            .AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: false) ?? await next(context));
-
-    /// <summary>A valid partner key is required: 401 without one, 400 for a key in the URL.</summary>
-    public static TBuilder RequirePartnerKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new OpenApi.ApiKeyMetadata(true, "合作方 API 密钥", "a partner key"))
-            .AddEndpointFilter(async (context, next) => Check(context.HttpContext, required: true) ?? await next(context));
-
-    private static ProblemHttpResult? Check(HttpContext context, bool required)
-    {
-        if (HasKeyInQuery(context.Request))
-        {
-            return Problems.BadRequest("auth.key_in_query", "API 密钥不能放在网址中，请使用 X-Api-Key 请求头。", "API keys are refused in URLs; send the key in the X-Api-Key header.");
-        }
-        var auth = context.GetPartnerAuthentication();
-        if (!required && auth.State is not (PartnerKeyState.Valid or PartnerKeyState.Missing)
-            && context.RequestServices.GetRequiredService<AdminKeys>().IsValid(context.Request.Headers[Header].ToString()))
-        {
-            // An admin key on a public endpoint: welcome, with no partner privileges (X-Api-Key carries both kinds).
-            return null;
-        }
-        return auth.State switch
-        {
-            PartnerKeyState.Valid => null,
-            PartnerKeyState.Missing when !required => null,
-            PartnerKeyState.Missing => Unauthorized("auth.key_required", "需要合作方 API 密钥（X-Api-Key 请求头）。", "A partner API key is required in the X-Api-Key header."),
-            PartnerKeyState.Expired => Unauthorized("auth.key_expired", "该 API 密钥已过期。", "This API key has expired."),
-            PartnerKeyState.Revoked => Unauthorized("auth.key_revoked", "该 API 密钥已被吊销。", "This API key has been revoked."),
-            _ => Unauthorized("auth.key_invalid", "API 密钥无效。", "The API key is not valid."),
-        };
-    }
-
-    public static ProblemHttpResult Unauthorized(string code, string zh, string en) =>
-        Problems.Create(StatusCodes.Status401Unauthorized, "Unauthorized.", code, zh, en, null);
+    public const string Header = ApiKeyAuthentication.Header;
 
     public static ProblemHttpResult Forbidden(BatchItemError error) =>
         Problems.Create(StatusCodes.Status403Forbidden, "Forbidden.", error.Code, error.MessageZh, error.MessageEn, null);
-
-    public static readonly BatchItemError BatchNotAllowed = new(StatusCodes.Status403Forbidden, "auth.batch_not_allowed",
-        "该 API 密钥无权使用批量核验。", "This API key may not use batch verification.");
 
     /// <summary>
     /// An ID number sent without a partner key. With a known code and name, an ID number's unknown digits are few
@@ -99,7 +30,7 @@ public static class PartnerAccess
         $"该 API 密钥无权查询省份代码 {province} 的证书。", $"This API key may not query certificates of province {province}.");
 
     /// <summary>What a partner may not ask about this code and ID number, or null when it may.</summary>
-    public static BatchItemError? ScopeError(PartnerKey partner, string? provinceCode, string? idNumber)
+    public static BatchItemError? ScopeError(ApiPartner partner, string? provinceCode, string? idNumber)
     {
         if (provinceCode is not null && !partner.Scope.AllowsProvince(provinceCode))
         {

@@ -1,30 +1,16 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using SkillVerify.Api.Signing;
-using SkillVerify.Data;
-using SkillVerify.Data.Partners;
 
 namespace SkillVerify.Api.Partners;
 
 public static class PartnerExtensions
 {
+    /// <summary>Batch checks and signed receipts for partners (their keys are authenticated by Security's X-Api-Key scheme).</summary>
     public static IHostApplicationBuilder AddPartners(this IHostApplicationBuilder builder)
     {
-        var services = builder.Services;
-        services.AddOptions<PartnerOptions>().BindConfiguration(PartnerOptions.Section)
-            .Validate(o => o.RefreshSeconds is >= 1 and <= 3600, "Partners:RefreshSeconds (Partners__RefreshSeconds) must be from 1 to 3600.")
-            .ValidateOnStart();
-        services.AddSingleton(sp => new PartnerKeyStore(sp.GetRequiredService<SqlDialect>(), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.CommandTimeoutSeconds));
-        services.AddSingleton<PartnerKeys>();
-        services.AddSingleton<PartnerKeyDirectory>();
-        services.AddHostedService<PartnerKeyRefresher>();
         // Receipts are signed with the same keys as offline QR payloads, published once as JWKS.
         builder.AddSigningKeys();
-        services.TryAddSingleton<IReceiptIssuer, JwsReceiptIssuer>();
+        builder.Services.TryAddSingleton<IReceiptIssuer, JwsReceiptIssuer>();
         return builder;
     }
-
-    /// <summary>Loads the partner keys once the schema is in place, before the first request.</summary>
-    public static Task InitializePartnersAsync(this WebApplication app) =>
-        app.Services.GetRequiredService<PartnerKeyDirectory>().RefreshAsync();
 }

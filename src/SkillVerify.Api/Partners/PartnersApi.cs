@@ -4,6 +4,7 @@ using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data.Partners;
 using SkillVerify.Domain.Codes;
@@ -25,10 +26,9 @@ public static class PartnersApi
 
     public static RouteGroupBuilder MapPartners(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Partners");
+        var group = app.MapGroup("/api/v1").WithTags("Partners").RequireAuthorization(ApiKeyPolicies.PartnerBatch).RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapPost("/verifications/batch", VerifyBatch)
-            .RequirePartnerKey()
             .WithName("VerifyBatch")
             .WithSummary("批量核验 · Verify a batch")
             .WithDescription("合作方密钥（须有批量授权）一次核验最多1,000条，每条一个结果，按请求顺序；有问题的条目单独失败。一批 N 条计 N 次限额；超过1,000条为 413，整批不处理。receipt 为 true 时附签名回执（JWS ES256）。\n\n" +
@@ -47,16 +47,12 @@ public static class PartnersApi
     }
 
     private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
-        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, RequestLimiter limiter, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
+        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         // Partner answers speak of people: no shared cache may keep them.
         context.Response.Headers.CacheControl = "no-store";
         var partner = context.GetPartner()!;
-        if (!partner.Scope.BatchAllowed)
-        {
-            return PartnerAccess.Forbidden(PartnerAccess.BatchNotAllowed);
-        }
         var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.BatchRequest, cancellationToken, MaxBodyBytes);
         if (problem is not null)
         {
@@ -77,7 +73,7 @@ public static class PartnersApi
                 $"一次批量核验最多 {MaxItems} 条，本次有 {count} 条。请拆分为多批提交；本次未核验任何一条（不会截断处理）。",
                 $"A batch holds at most {MaxItems:N0} items; this one has {count:N0}. Split it into several batches; nothing was verified (a batch is never truncated).", null);
         }
-        if (count > 1 && await TakeBatchPermitsAsync(context, limiter, count, cancellationToken) is { } limited)
+        if (count > 1 && await TakeBatchPermitsAsync(context, count, cancellationToken) is { } limited)
         {
             return limited;
         }
@@ -117,23 +113,27 @@ public static class PartnersApi
     }
 
     /// <summary>A batch of N counts N against the partner's quota (the middleware took one); refused whole, never in part.</summary>
-    private static async Task<ProblemHttpResult?> TakeBatchPermitsAsync(HttpContext context, RequestLimiter limiter, int count, CancellationToken cancellationToken)
+    private static async Task<ProblemHttpResult?> TakeBatchPermitsAsync(HttpContext context, int count, CancellationToken cancellationToken)
     {
-        if (limiter.LimitFor(context) is { } limit && count > limit)
+        if (RequestWindow.Of(context) is not { } window)
+        {
+            return null;
+        }
+        if (window.Limit is var limit && count > limit)
         {
             return Problems.Create(StatusCodes.Status429TooManyRequests, "Batch larger than the quota.", "rate_limit.batch_exceeds_quota",
                 $"本批 {count} 条，超过该 API 密钥每分钟 {limit} 次的配额，请拆分为更小的批次。",
                 $"This batch of {count} items exceeds this key's quota of {limit} requests per minute; split it into smaller batches.", null);
         }
-        var taken = await limiter.TakeMoreAsync(context, count - 1, cancellationToken);
-        return taken is { Acquired: false }
+        var taken = await window.TakeMoreAsync(count - 1, cancellationToken);
+        return !taken.Acquired
             ? Problems.Create(StatusCodes.Status429TooManyRequests, "Too many requests.", "rate_limit.exceeded",
-                $"本批 {count} 条超出本分钟剩余配额 {taken.Value.Remaining + 1} 次，请按 Retry-After 所示秒数后再试。",
-                $"This batch of {count} items exceeds the {taken.Value.Remaining + 1} requests left this minute; try again after the seconds in Retry-After.", null)
+                $"本批 {count} 条超出本分钟剩余配额 {taken.Remaining + 1} 次，请按 Retry-After 所示秒数后再试。",
+                $"This batch of {count} items exceeds the {taken.Remaining + 1} requests left this minute; try again after the seconds in Retry-After.", null)
             : null;
     }
 
-    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, PartnerKey partner, FederatedVerification verifier, CodeDecoder decoder,
+    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, ApiPartner partner, FederatedVerification verifier, CodeDecoder decoder,
         bool forwarded, CancellationToken cancellationToken)
     {
         VerificationRequest? item = null;

@@ -40,7 +40,7 @@ public static partial class QrApi
 
     public static RouteGroupBuilder MapQr(this IEndpointRouteBuilder app)
     {
-        var images = app.MapGroup("/api/v1/certificates").WithTags("QR codes").RequireAdminKey();
+        var images = app.MapGroup("/api/v1/certificates").WithTags("QR codes").RequireAuthorization(ApiKeyPolicies.Admin).RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         images.MapGet("/{code}/qr.png", ([AsParameters] QrImageRequest request, CancellationToken ct) => RenderAsync(request, svg: false, ct))
             .WithName("GetQrPng")
@@ -65,7 +65,7 @@ public static partial class QrApi
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        var scans = app.MapGroup("/api/v1").WithTags("QR codes");
+        var scans = app.MapGroup("/api/v1").WithTags("QR codes").RequireRateLimiting(ApiRateLimitPolicy.Name);
         scans.MapPost("/scans", ScanAsync)
             .WithName("Scan")
             .WithSummary("核验扫码内容 · Verify what a QR scan read")

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
-using SkillVerify.Api.Partners;
+using SkillVerify.Api.Security;
 
 namespace SkillVerify.Api.RateLimiting;
 
@@ -137,7 +137,7 @@ public sealed class HolderBindingBudget(IOptions<RateLimitOptions> options, Wind
         }
         var (partition, limit) = partner is not null
             ? ("hb:p:" + partner.Id, partner.RequestsPerMinute)
-            : ("hb:ip:" + RequestLimiter.ClientAddress(context.Connection.RemoteIpAddress), settings.HolderChecksPerMinute);
+            : ("hb:ip:" + ApiRateLimitPolicy.ClientAddress(context.Connection.RemoteIpAddress), settings.HolderChecksPerMinute);
         var own = await counters.TakeAsync(partition, permits, limit, RateLimitOptions.Window, cancellationToken);
         if (!own.Acquired)
         {

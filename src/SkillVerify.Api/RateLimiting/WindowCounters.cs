@@ -7,8 +7,8 @@ namespace SkillVerify.Api.RateLimiting;
 public readonly record struct WindowCount(bool Acquired, int Limit, int Remaining, TimeSpan ResetAfter);
 
 /// <summary>
-/// Fixed one-minute windows in this instance's memory: the limits when no Redis is configured, and the
-/// fallback when Redis is down (per-instance limits, never none). One entry per client seen this minute;
+/// Fixed windows in this instance's memory for the holder-check budget: its counts when no Redis is configured, and
+/// the fallback when Redis is down (per-instance limits, never none). One entry per caller or code seen in its window;
 /// stale entries are swept as requests arrive.
 /// </summary>
 public sealed class LocalWindows(TimeProvider time)
@@ -18,8 +18,6 @@ public sealed class LocalWindows(TimeProvider time)
 
     /// <summary>Clients with a window in memory (anonymous addresses and partner keys seen recently).</summary>
     public int Count => windows.Count;
-
-    public WindowCount Take(string partition, int permits, int limit) => Take(partition, permits, limit, RateLimitOptions.Window);
 
     /// <summary>Takes <paramref name="permits"/> (a negative number gives permits back) from a fixed window of <paramref name="length"/>.</summary>
     public WindowCount Take(string partition, int permits, int limit, TimeSpan length)
@@ -68,13 +66,12 @@ public sealed class LocalWindows(TimeProvider time)
 }
 
 /// <summary>
-/// Fixed windows shared by every instance through one Redis counter per client, taken atomically by a
-/// Lua script. (No maintained Redis rate-limiting package is available here, so this small script sits
-/// behind System.Threading.RateLimiting.) A request never waits on Redis longer than
-/// <see cref="RateLimitOptions.RedisTimeoutMilliseconds"/>: on a failure or timeout it is counted by
-/// <see cref="LocalWindows"/>, and Redis is left alone for <see cref="RateLimitOptions.RedisRetrySeconds"/>.
+/// Fixed windows shared by every instance through one Redis counter per client, taken atomically by a Lua script on
+/// the process's one Redis connection. Unlike the request limits (RedisRateLimiting behind ASP.NET Core's limiter),
+/// the holder-check budget gives permits back (a check that bound its holder is not a failure), which that package's
+/// windows cannot. While Redis is down (<see cref="RedisFallback"/>) the count falls back to <see cref="LocalWindows"/>.
 /// </summary>
-public sealed class RedisWindows : IAsyncDisposable
+public sealed class RedisWindows(IConnectionMultiplexer redis, RedisFallback fallback, LocalWindows local, RateLimitOptions options)
 {
     // KEYS[1] counter; ARGV: permits, limit, window ms. Refusals do not count, so a client hammering past
     // its limit does not push its own reset further away.
@@ -96,97 +93,35 @@ public sealed class RedisWindows : IAsyncDisposable
         return {1, used, ttl}
         """;
 
-    private readonly ConfigurationOptions configuration;
-    private readonly LocalWindows fallback;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly TimeSpan timeout;
-    private readonly TimeSpan retryAfterFailure;
-    private readonly string prefix;
-    private readonly Lock connectLock = new();
-    private Task<ConnectionMultiplexer>? connecting;
-    private long downUntilTicks;
-
-    public RedisWindows(string connectionString, RateLimitOptions options, LocalWindows fallback, TimeProvider time, ILogger<RedisWindows> logger)
-    {
-        configuration = ConfigurationOptions.Parse(connectionString);
-        configuration.AbortOnConnectFail = false;
-        configuration.ConnectTimeout = Math.Min(configuration.ConnectTimeout, 2_000);
-        configuration.AsyncTimeout = options.RedisTimeoutMilliseconds;
-        configuration.SyncTimeout = options.RedisTimeoutMilliseconds;
-        this.fallback = fallback;
-        this.time = time;
-        this.logger = logger;
-        timeout = TimeSpan.FromMilliseconds(options.RedisTimeoutMilliseconds);
-        retryAfterFailure = TimeSpan.FromSeconds(options.RedisRetrySeconds);
-        prefix = options.RedisKeyPrefix;
-    }
-
-    /// <summary>False for a few seconds after Redis failed: requests are then counted per instance without trying Redis.</summary>
-    public bool Available => time.GetUtcNow().UtcTicks >= Interlocked.Read(ref downUntilTicks);
-
-    public ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, CancellationToken cancellationToken) =>
-        TakeAsync(partition, permits, limit, RateLimitOptions.Window, cancellationToken);
-
     public async ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, TimeSpan length, CancellationToken cancellationToken)
     {
-        if (!Available)
+        if (!fallback.Available)
         {
-            return fallback.Take(partition, permits, limit, length);
+            return local.Take(partition, permits, limit, length);
         }
         try
         {
-            var redis = await Connect().WaitAsync(timeout, cancellationToken);
             var result = await redis.GetDatabase()
-                .ScriptEvaluateAsync(Script, [new RedisKey(prefix + partition)], [permits, limit, (long)length.TotalMilliseconds])
-                .WaitAsync(timeout, cancellationToken);
+                .ScriptEvaluateAsync(Script, [new RedisKey(options.RedisKeyPrefix + partition)], [permits, limit, (long)length.TotalMilliseconds])
+                .WaitAsync(fallback.Timeout, cancellationToken);
             var values = (RedisResult[])result!;
             var used = (int)(long)values[1];
             return new WindowCount((long)values[0] == 1, limit, Math.Max(0, limit - used), TimeSpan.FromMilliseconds((long)values[2]));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidCastException)
+        catch (Exception ex) when (RedisFallback.IsOutage(ex))
         {
-            if (Available)
-            {
-                logger.LogWarning("Redis rate limiting unavailable ({Error}); counting per instance for {Seconds} s.", ex.GetType().Name, retryAfterFailure.TotalSeconds);
-            }
-            Interlocked.Exchange(ref downUntilTicks, (time.GetUtcNow() + retryAfterFailure).UtcTicks);
-            return fallback.Take(partition, permits, limit, length);
-        }
-    }
-
-    private Task<ConnectionMultiplexer> Connect()
-    {
-        lock (connectLock)
-        {
-            // One connection, reconnecting by itself; a failed first connect is retried on a later request.
-            if (connecting is null || connecting.IsFaulted || connecting.IsCanceled)
-            {
-                connecting = ConnectionMultiplexer.ConnectAsync(configuration);
-            }
-            return connecting;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (connecting is { IsCompletedSuccessfully: true } task)
-        {
-            await task.Result.DisposeAsync();
+            fallback.Failed(ex);
+            return local.Take(partition, permits, limit, length);
         }
     }
 }
 
 /// <summary>
-/// The counters every limit in this service is kept in: Redis when configured (shared by all instances, per
-/// instance while Redis is down), this instance's memory otherwise.
+/// The counters of the holder-check budget: Redis when configured (shared by all instances, per instance while Redis
+/// is down), this instance's memory otherwise.
 /// </summary>
 public sealed class WindowStore(LocalWindows local, RedisWindows? shared)
 {
-    public LocalWindows Local => local;
-
-    public RedisWindows? Shared => shared;
-
     public ValueTask<WindowCount> TakeAsync(string partition, int permits, int limit, TimeSpan length, CancellationToken cancellationToken) =>
         shared is not null
             ? shared.TakeAsync(partition, permits, limit, length, cancellationToken)

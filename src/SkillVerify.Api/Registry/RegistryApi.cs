@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data;
 using SkillVerify.Domain.Codes;
@@ -23,7 +24,7 @@ public static class RegistryApi
 
     public static RouteGroupBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Registry");
+        var group = app.MapGroup("/api/v1").WithTags("Registry").RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapGet("/organizations/{organizationCode}", GetOrganization)
             .WithName("GetOrganization")

@@ -6,6 +6,7 @@ using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -20,7 +21,7 @@ public static class VerificationApi
 
     public static RouteGroupBuilder MapVerification(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1").WithTags("Verification");
+        var group = app.MapGroup("/api/v1").WithTags("Verification").RequireRateLimiting(ApiRateLimitPolicy.Name);
 
         group.MapGet("/codes/{code}", Decode)
             .WithName("DecodeCode")
@@ -31,8 +32,9 @@ public static class VerificationApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .CacheOutput(OutputCachePolicies.Static);
 
-        group.MapPost("/verifications", Verify)
-            .AcceptPartnerKey()
+        // Anyone may verify; a key, when sent, must authenticate, and a partner's key sets its scope.
+        var verifications = app.MapGroup("/api/v1").WithTags("Verification").RequireAuthorization(ApiKeyPolicies.OptionalPartner).RequireRateLimiting(ApiRateLimitPolicy.Name);
+        verifications.MapPost("/verifications", Verify)
             .WithName("Verify")
             .WithSummary("核验证书 · Verify a certificate")
             .WithDescription("给出编号和持证人姓名（可选身份证件号码），得到 VALID / INVALID / NOT_FOUND / UNKNOWN 和每一项检查。无法解析的编号是 200 INVALID，其 format 检查指出第几位；未知编号和姓名不符的回答逐字节相同。\n\n" +

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using SkillVerify.Api.Partners;
 using SkillVerify.Api.Security;
 using SkillVerify.IntegrationTests.Infrastructure;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using SkillVerify.Api.Partners;
 using SkillVerify.Data.Partners;
+using SkillVerify.Api.Security;
 
 namespace SkillVerify.IntegrationTests.Infrastructure;
 

@@ -1,10 +1,13 @@
 using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Data.Partners;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -24,8 +27,9 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
     public async Task AMillionRandomKeysAreRejectedWithoutPerKeyState()
     {
         var directory = factory.Services.GetRequiredService<PartnerKeyDirectory>();
-        var limiter = factory.Services.GetRequiredService<RequestLimiter>();
-        var windows = factory.Services.GetRequiredService<LocalWindows>();
+        var policy = factory.Services.GetRequiredService<ApiRateLimitPolicy>();
+        // Partitioned by the policy, as ASP.NET Core's rate-limiting middleware does for the /api route groups.
+        using var limiter = PartitionedRateLimiter.Create<HttpContext, string>(policy.GetPartition);
         var memory = (MemoryCache)factory.Services.GetRequiredKeyedService<IMemoryCache>(CachingExtensions.RecordMemory);
         int CacheCount() => memory.Count;
         await factory.CreatePartnerKeyAsync();
@@ -35,7 +39,7 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
         var keysBefore = directory.Count;
         var cacheBefore = CacheCount();
         Round(10_000, ref secret);
-        var windowsBefore = windows.Count;
+        var windowsBefore = policy.PartitionsCreated;
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var memoryBefore = GC.GetTotalMemory(forceFullCollection: true);
@@ -49,7 +53,7 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
         Assert.Equal(keysBefore, directory.Count);
         Assert.Equal(cacheBefore, CacheCount());
         // Forged keys count against the caller's address, which already had its window: no new partition.
-        Assert.Equal(windowsBefore, windows.Count);
+        Assert.Equal(windowsBefore, policy.PartitionsCreated);
         Assert.True(memoryAfter - memoryBefore < 4 * 1024 * 1024, $"Managed memory grew by {(memoryAfter - memoryBefore) / 1024} KiB over a million forged keys.");
 
         int Round(int count, ref Span<byte> buffer)
@@ -62,14 +66,18 @@ public class ForgedKeyFloodTests(GenerousLimitsFactory factory) : IClassFixture<
                 var key = i % 2 == 0
                     ? PartnerKeys.Prefix + Convert.ToHexStringLower(buffer[..6]) + "_" + System.Buffers.Text.Base64Url.EncodeToString(buffer)
                     : Convert.ToBase64String(buffer);
-                var context = new DefaultHttpContext { RequestServices = factory.Services };
+                using var scope = factory.Services.CreateScope();
+                var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
                 context.Request.Path = Batch;
-                context.Request.Headers[PartnerAccess.Header] = key;
+                context.Request.Headers[ApiKeyAuthentication.Header] = key;
                 context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
-                if (context.GetPartnerAuthentication().State == PartnerKeyState.Invalid)
+                // The X-Api-Key scheme, as UseAuthentication calls it (it completes synchronously: no I/O).
+                var result = context.AuthenticateAsync(ApiKeyAuthentication.SchemeName).GetAwaiter().GetResult();
+                if (result.Failure?.Message == ApiKeyDenial.KeyInvalid.Code)
                 {
                     invalid++;
                 }
+                context.User = result.Principal ?? context.User;
                 using var lease = limiter.AttemptAcquire(context);
             }
             return invalid;

@@ -4,6 +4,7 @@ using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
 using SkillVerify.Data.Partners;
 using SkillVerify.IntegrationTests.Infrastructure;
+using SkillVerify.Api.Security;
 
 namespace SkillVerify.IntegrationTests.Partners;
 
@@ -205,11 +206,11 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
     [Fact]
     public async Task ForgedKeysOverHttpAreAll401AndCreateNoPartition()
     {
-        var windows = factory.Services.GetRequiredService<LocalWindows>();
+        var windows = factory.Services.GetRequiredService<ApiRateLimitPolicy>();
         var directory = factory.Services.GetRequiredService<PartnerKeyDirectory>();
         var client = factory.CreateClient();
         await client.PostJsonAsync(Single, new { code = "Y000044030006233000123" });
-        var windowsBefore = windows.Count;
+        var windowsBefore = windows.PartitionsCreated;
         var keysBefore = directory.Count;
 
         for (var i = 0; i < 100; i++)
@@ -218,7 +219,7 @@ public class PartnerKeyTests(GenerousLimitsFactory factory) : IClassFixture<Gene
             Assert.Contains(response.StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests });
         }
 
-        Assert.Equal(windowsBefore, windows.Count);
+        Assert.Equal(windowsBefore, windows.PartitionsCreated);
         Assert.Equal(keysBefore, directory.Count);
     }
 

@@ -170,6 +170,50 @@ public class RateLimitTests
         Assert.Equal(Expect(3, 1), await AskManyAsync(clientB, 4));
     }
 
+    [Fact]
+    public async Task WithRedisFrozenEachInstanceFallsBackToItsOwnLimitWithoutWaiting()
+    {
+        await using var redis = await Infrastructure.PrivateRedis.StartAsync();
+        await using var a = Instance(3, ("ConnectionStrings:Redis", redis.Address), ("RateLimiting:RedisTimeoutMilliseconds", "200"));
+        var client = a.CreateClient();
+        Assert.Equal(Expect(1, 0), new[] { await AskAsync(client) });
+
+        // SIGSTOP: Redis keeps its socket open and answers nothing.
+        redis.Freeze();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var statuses = await AskManyAsync(client, 4);
+            clock.Stop();
+
+            // The window in Redis had 2 left; this instance's own window, counting from the outage, has 3.
+            Assert.Equal(Expect(3, 1), statuses);
+            // The first request gives up on Redis after its timeout; the others do not try it (RedisRetrySeconds).
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"Four requests took {clock.Elapsed} with Redis frozen.");
+        }
+        finally
+        {
+            redis.Thaw();
+        }
+    }
+
+    [Fact]
+    public async Task WithRedisDownTheBatchStillCountsNItemsOnTheInstance()
+    {
+        await using var redis = await Infrastructure.PrivateRedis.StartAsync();
+        await using var a = Instance(1000, ("ConnectionStrings:Redis", redis.Address));
+        var key = (await a.CreatePartnerKeyAsync(perMinute: 10)).Plaintext;
+        redis.Kill();
+        var six = new { items = Enumerable.Range(0, 6).Select(_ => new { code = "Y000044030006233000123", holderName = "王小明" }).ToArray() };
+
+        var first = await a.CreateClient().WithKey(key).PostJsonAsync("/api/v1/verifications/batch", six);
+        var second = await a.CreateClient().WithKey(key).PostJsonAsync("/api/v1/verifications/batch", six);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(4, first.Current()["r"]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+    }
+
     private static async Task EnsureReachableAsync(string address)
     {
         try

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Data.Partners;
 
-namespace SkillVerify.Api.Partners;
+namespace SkillVerify.Api.Security;
 
 /// <summary>Settings under <c>Partners</c>.</summary>
 public sealed class PartnerOptions
