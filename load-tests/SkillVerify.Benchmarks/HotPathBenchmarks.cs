@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Verification;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -55,7 +54,7 @@ public class HotPathBenchmarks
     public long SerializeResponse()
     {
         sink.Position = 0;
-        JsonSerializer.Serialize(sink, response, AppJsonContext.Default.VerificationResponse);
+        JsonSerializer.Serialize(sink, response, VerificationJson.Default.VerificationResponse);
         return sink.Position;
     }
 }

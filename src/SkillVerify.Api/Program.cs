@@ -3,7 +3,6 @@ using SkillVerify.Api.Admin;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Credentials;
 using SkillVerify.Api.Deployment;
-using SkillVerify.Api.Federation;
 using SkillVerify.Api.Hardening;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
@@ -36,6 +35,10 @@ builder.AddSecretFiles();
 builder.AddStorage();
 // Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
 builder.AddCaching();
+// The verification path: record cache, checks, answers; codes of peer provinces forwarded (跨区域互认) with timeout, retries, circuit breaker.
+builder.AddVerification();
+// Registry lookups and search (their JSON contracts; the records come through the record cache).
+builder.AddRegistry();
 // Admin / issuing-body API keys (X-Api-Key), and the admin write endpoints' JSON contracts.
 builder.AddAdminKeys();
 builder.AddAdmin();
@@ -43,8 +46,6 @@ builder.AddAdmin();
 builder.AddQr();
 // Partner keys for other provinces (X-Api-Key, stored as hashes), batch checks, the signed-receipt seam.
 builder.AddPartners();
-// Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
-builder.AddFederation();
 // Electronic certificates (SD-JWT VC), their status list and did:web document (docs/credentials.md).
 builder.AddCredentials();
 // Per-address and per-partner request limits, shared through Redis when configured.

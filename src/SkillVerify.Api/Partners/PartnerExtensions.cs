@@ -11,6 +11,8 @@ public static class PartnerExtensions
     public static IHostApplicationBuilder AddPartners(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, PartnersJson.Default));
+        services.Configure<Microsoft.AspNetCore.OpenApi.OpenApiOptions>("v1", o => o.AddDocumentTransformer(PartnersApi.DescribeBatchRequest));
         services.AddOptions<PartnerOptions>().BindConfiguration(PartnerOptions.Section)
             .Validate(o => o.RefreshSeconds is >= 1 and <= 3600, "Partners:RefreshSeconds (Partners__RefreshSeconds) must be from 1 to 3600.")
             .ValidateOnStart();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using SkillVerify.Api.Observability;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -7,32 +8,60 @@ using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Api.Verification;
 
-/// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo)
+/// <summary>
+/// From a typed code (and optionally the holder's name and ID number) to a verification answer. <see cref="AnswerAsync"/>
+/// is the one place that decides where a code is answered (跨区域互认, domain.md §7): codes of this instance's province(s)
+/// here; codes of a peer province by that province's instance (<see cref="PeerClient"/>); codes of any other province by
+/// the registry checks here, with the record checks UNKNOWN. Without <c>Federation:LocalProvince</c> everything is answered
+/// here. <see cref="VerifyAsync"/> always answers here (the pages, scans and credentials of this instance's own certificates).
+/// </summary>
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo,
+    PeerClient peers, IOptions<FederationOptions> federation)
 {
+    private readonly FederationOptions settings = federation.Value;
+
+    /// <summary>The HTTP and partner answers: local, forwarded to the peer, or registry checks only; <see cref="VerificationResponse.AnsweredBy"/> says which.</summary>
+    /// <param name="forwarded">The request came from a peer: answer from this instance's data, never forward again.</param>
+    public async Task<VerificationResponse> AnswerAsync(string? code, string? holderName, string? idNumber, bool forwarded, CancellationToken cancellationToken)
+    {
+        var province = settings.Enabled ? decoder.Decode(code).Code?.ProvinceCode : null;
+        if (province is null || settings.LocalProvinces.Contains(province))
+        {
+            var here = By("local", province ?? settings.LocalProvinces.FirstOrDefault());
+            return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.Here, here, cancellationToken);
+        }
+        if (!forwarded && settings.Peers.TryGetValue(province, out var peer))
+        {
+            // The canonical code goes to the peer; the caller's disclosure level is kept (the peer sees this
+            // instance as a partner, and partners see no more than a name-holding caller would).
+            var canonical = decoder.Decode(code).Code!.Value.Value;
+            var answer = await peers.ForwardAsync(province, peer, new VerificationRequest(canonical, holderName, idNumber), cancellationToken);
+            return answer is not null
+                ? answer with { AnsweredBy = By("peer", province) }
+                : await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.PeerUnavailable, By("peer_unavailable", province), cancellationToken);
+        }
+        return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.NoPeer, By("no_peer", province), cancellationToken);
+    }
+
+    /// <summary>This instance's answer from its own data (no <see cref="VerificationResponse.AnsweredBy"/>).</summary>
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy: null, cancellationToken);
-
-    /// <summary>The answer with <see cref="VerificationResponse.AnsweredBy"/> set (the HTTP and partner answers of this instance).</summary>
-    public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, AnsweredByDto answeredBy, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy, cancellationToken);
-
-    /// <summary>
-    /// The checks this instance can run for a code whose certificate records live elsewhere (another
-    /// province with no peer configured): code rules and the issuer registry; the record checks are UNKNOWN.
-    /// </summary>
-    public Task<VerificationResponse> VerifyWithoutRecordAsync(string? code, string? holderName, string? idNumber, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsHere: false, answeredBy: null, cancellationToken);
+        VerifyAsync(code, holderName, idNumber, disclosure, RecordSource.Here, answeredBy: null, cancellationToken);
 
     /// <summary>The serialized bytes of an answer this service memoized, computed once; null for any other answer.</summary>
     public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
 
-    /// <summary>A rendering (the mobile page) of an answer this service memoized, made once per variant; null for any other answer.</summary>
-    public byte[]? Rendered(VerificationResponse response, string variant, Func<byte[]> render) => memo.Rendered(response, variant, render);
+    /// <summary>Where the certificate records of a code are: here, or with another province's instance (then the record checks cannot run here).</summary>
+    private enum RecordSource
+    {
+        Here,
+        NoPeer,
+        PeerUnavailable,
+    }
 
-    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, AnsweredByDto? answeredBy,
+    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, RecordSource source, AnsweredByDto? answeredBy,
         CancellationToken cancellationToken)
     {
+        var recordsHere = source == RecordSource.Here;
         var decoded = decoder.Decode(code);
         var snapshot = await records.GetSnapshotAsync(cancellationToken);
         var holder = new HolderClaim(
@@ -44,7 +73,14 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today, Rules: decoder.Settings));
             return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false, answeredBy);
         }
+        if (source == RecordSource.PeerUnavailable)
+        {
+            return PeerUnavailable(certificateCode.ProvinceCode, snapshot, answeredBy);
+        }
 
+        // (issue 18) A code the membership filter knows was never issued stops here, before the record cache.
+
+        // The record cache, then the store behind it: the issuer, its parent body when it is a site, the certificate.
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         // A site's entitlement depends on its parent body's state (domain.md §3).
         var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Lookup<OrganizationRecord>(null, true);
@@ -67,11 +103,17 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         {
             return known;
         }
+
+        // The domain checks, in their order, then the answer.
         var verification = Verifier.Verify(new VerificationInput(
             decoded,
             issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
             record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
             holder, disclosure, decoder.Today, parent.Value, decoder.Settings));
+        if (source == RecordSource.NoPeer)
+        {
+            verification = verification with { Checks = verification.Checks.Select(c => c.Code == "record.unavailable" ? NoPeer(c, certificateCode.ProvinceCode) : c).ToList() };
+        }
         var response = ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
         if (memoizable)
         {
@@ -79,6 +121,24 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         }
         return response;
     }
+
+    private static CheckResult NoPeer(CheckResult check, string province) => check with
+    {
+        Code = "federation.no_peer",
+        MessageZh = $"证书记录由省份代码 {province} 的核验服务保存，本服务未与其互联，无法核对。",
+        MessageEn = $"The certificate records are held by province {province}'s service, which this instance is not connected to; this could not be checked.",
+    };
+
+    /// <summary>The peer did not answer in time: UNKNOWN on every check, never VALID or INVALID.</summary>
+    private static VerificationResponse PeerUnavailable(string province, Data.RegistrySnapshot snapshot, AnsweredByDto? answeredBy)
+    {
+        var checks = Verifier.CheckNames.Select(name => new CheckDto(name, "unknown", "federation.peer_unavailable",
+            $"省份代码 {province} 的核验服务暂时无法访问，无法确定。", $"The verification service of province {province} is unreachable right now; this could not be decided.")).ToList();
+        return new VerificationResponse("UNKNOWN", checks, null, new FreshnessDto(snapshot.Version, snapshot.UpdatedAt, null, false), answeredBy);
+    }
+
+    private static AnsweredByDto By(string source, string? province) =>
+        new(source, province, province is null ? null : ReferenceData.FindProvince(province)?.Name);
 
     private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
     {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
-namespace SkillVerify.Api.Infrastructure;
+namespace SkillVerify.Api.Verification;
 
 /// <summary>
 /// A 200 JSON answer, written as <c>TypedResults.Ok</c> writes it (the application's JSON options, the same bytes) but
@@ -91,7 +91,7 @@ internal static class JsonAnswerBuffer
     }
 
     /// <summary>
-    /// The application's options with <see cref="AppJsonContext"/> as their only resolver and no encoder: only then
+    /// The application's options with <see cref="VerificationJson"/> as their only resolver and no encoder: only then
     /// does the serializer run the context's generated fast path (straight writes, no converter machinery). The
     /// application's encoder moves to the writer, which is what escapes strings, so the bytes are the same as with
     /// the application's options.
@@ -99,7 +99,7 @@ internal static class JsonAnswerBuffer
     private static JsonSerializerOptions Options(JsonSerializerOptions application) =>
         Direct.GetValue(application, static o =>
         {
-            var direct = new JsonSerializerOptions(o) { TypeInfoResolver = AppJsonContext.Default, Encoder = null };
+            var direct = new JsonSerializerOptions(o) { TypeInfoResolver = VerificationJson.Default, Encoder = null };
             direct.MakeReadOnly();
             return direct;
         });
