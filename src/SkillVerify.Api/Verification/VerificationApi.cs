@@ -60,7 +60,7 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService verification, CodeDecoder decoder,
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService verification, CodeDecoder decoder,
         HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, VerificationJson.Default.VerificationRequest, cancellationToken);
@@ -112,7 +112,7 @@ public static class VerificationApi
             // The answer speaks of a person: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";
         }
-        return new JsonAnswer<VerificationResponse>(response, verification.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
+        return TypedResults.Ok(response);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace SkillVerify.Api.Verification;
 /// the registry checks here, with the record checks UNKNOWN. Without <c>Federation:LocalProvince</c> everything is answered
 /// here. <see cref="VerifyAsync"/> always answers here (the pages, scans and credentials of this instance's own certificates).
 /// </summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo,
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics,
     PeerClient peers, IOptions<FederationOptions> federation)
 {
     private readonly FederationOptions settings = federation.Value;
@@ -46,9 +46,6 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
     /// <summary>This instance's answer from its own data (no <see cref="VerificationResponse.AnsweredBy"/>).</summary>
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
         VerifyAsync(code, holderName, idNumber, disclosure, RecordSource.Here, answeredBy: null, cancellationToken);
-
-    /// <summary>The serialized bytes of an answer this service memoized, computed once; null for any other answer.</summary>
-    public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
 
     /// <summary>Where the certificate records of a code are: here, or with another province's instance (then the record checks cannot run here).</summary>
     private enum RecordSource
@@ -95,15 +92,6 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             // Cache hit ratios come from the same two flags as freshness.fromCache.
             metrics.CacheLookups(record.FromCache, issuer.FromCache);
         }
-        // An answer asked before, about a certificate whose records came from cache both times, is reused as it is.
-        var key = new AnswerKey(certificateCode.Value, holder.NameHash, holder.IdHash, disclosure, recordsHere, answeredBy);
-        var inputs = new AnswerInputs(issuer.Value, record.Value, snapshot, decoder.Today, issuer.FromCache, record.FromCache, parent.Value);
-        var memoizable = recordsHere && record.Value is not null && record.FromCache && issuer.FromCache && parent.FromCache;
-        if (memoizable && memo.Find(key, inputs) is { } known)
-        {
-            return known;
-        }
-
         // The domain checks, in their order, then the answer.
         var verification = Verifier.Verify(new VerificationInput(
             decoded,
@@ -114,12 +102,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         {
             verification = verification with { Checks = verification.Checks.Select(c => c.Code == "record.unavailable" ? NoPeer(c, certificateCode.ProvinceCode) : c).ToList() };
         }
-        var response = ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
-        if (memoizable)
-        {
-            memo.Remember(key, inputs, response);
-        }
-        return response;
+        return ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
     }
 
     private static CheckResult NoPeer(CheckResult check, string province) => check with
