@@ -48,7 +48,7 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public VerificationResult Verify() =>
-        Verifier.Verify(new VerificationInput(decoded, issuer, LookupState.Found, record, LookupState.Found, claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
+        Verifier.Verify(new VerificationInput(decoded, Lookup<OrganizationRecord>.Found(issuer), Lookup<CertificateRecord>.Found(record), claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
 
     [Benchmark]
     public long SerializeResponse()

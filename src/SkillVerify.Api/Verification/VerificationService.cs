@@ -28,7 +28,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         if (province is null || settings.LocalProvinces.Contains(province))
         {
             var here = By("local", province ?? settings.LocalProvinces.FirstOrDefault());
-            return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.Here, here, cancellationToken);
+            return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsElsewhere: null, here, cancellationToken);
         }
         if (!forwarded && settings.Peers.TryGetValue(province, out var peer))
         {
@@ -38,41 +38,32 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             var answer = await peers.ForwardAsync(province, peer, new VerificationRequest(canonical, holderName, idNumber), cancellationToken);
             return answer is not null
                 ? answer with { AnsweredBy = By("peer", province) }
-                : await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.PeerUnavailable, By("peer_unavailable", province), cancellationToken);
+                : await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, Unavailability.PeerUnreachable, By("peer_unavailable", province), cancellationToken);
         }
-        return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, RecordSource.NoPeer, By("no_peer", province), cancellationToken);
+        return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, Unavailability.NoPeer, By("no_peer", province), cancellationToken);
     }
 
     /// <summary>This instance's answer from its own data (no <see cref="VerificationResponse.AnsweredBy"/>).</summary>
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, RecordSource.Here, answeredBy: null, cancellationToken);
+        VerifyAsync(code, holderName, idNumber, disclosure, recordsElsewhere: null, answeredBy: null, cancellationToken);
 
-    /// <summary>Where the certificate records of a code are: here, or with another province's instance (then the record checks cannot run here).</summary>
-    private enum RecordSource
+    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, Unavailability? recordsElsewhere,
+        AnsweredByDto? answeredBy, CancellationToken cancellationToken)
     {
-        Here,
-        NoPeer,
-        PeerUnavailable,
-    }
-
-    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, RecordSource source, AnsweredByDto? answeredBy,
-        CancellationToken cancellationToken)
-    {
-        var recordsHere = source == RecordSource.Here;
         var decoded = decoder.Decode(code);
         var snapshot = await records.GetSnapshotAsync(cancellationToken);
         var holder = new HolderClaim(
             string.IsNullOrWhiteSpace(holderName) ? null : hasher.HashName(holderName),
             string.IsNullOrWhiteSpace(idNumber) ? null : hasher.HashIdNumber(idNumber));
-
         if (decoded.Code is not { } certificateCode)
         {
-            var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today, Rules: decoder.Settings));
-            return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false, answeredBy);
+            return Check(new VerificationInput(decoded, default, default, holder, disclosure, decoder.Today, Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
         }
-        if (source == RecordSource.PeerUnavailable)
+        if (recordsElsewhere == Unavailability.PeerUnreachable)
         {
-            return PeerUnavailable(certificateCode.ProvinceCode, snapshot, answeredBy);
+            // The checks say so themselves (every check UNKNOWN): nothing is read here.
+            return Check(new VerificationInput(decoded, default, Lookup<CertificateRecord>.Unavailable(Unavailability.PeerUnreachable), holder, disclosure, decoder.Today,
+                Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
         }
 
         // (issue 18) A code the membership filter knows was never issued stops here, before the record cache.
@@ -80,51 +71,32 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         // The record cache, then the store behind it: the issuer, its parent body when it is a site, the certificate.
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         // A site's entitlement depends on its parent body's state (domain.md §3).
-        var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Lookup<OrganizationRecord>(null, true);
+        var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Cached<OrganizationRecord>(null, true);
         // The import refuses a certificate whose issuer is not on the registry (issuer.unknown), so with the
         // issuer not found there is no record to read: a flood of codes of unregistered issuers costs no
         // query. Counted and flagged as the issuer lookup was, so the answer is byte for byte the same.
-        var record = !recordsHere ? default
-            : issuer.Value is null ? new Lookup<CertificateRecord>(null, issuer.FromCache)
+        var record = recordsElsewhere is not null ? default
+            : issuer.Value is null ? new Cached<CertificateRecord>(null, issuer.FromCache)
             : await records.GetCertificateAsync(certificateCode.Value, cancellationToken);
-        if (recordsHere)
+        if (recordsElsewhere is null)
         {
             // Cache hit ratios come from the same two flags as freshness.fromCache.
             metrics.CacheLookups(record.FromCache, issuer.FromCache);
         }
+
         // The domain checks, in their order, then the answer.
-        var verification = Verifier.Verify(new VerificationInput(
-            decoded,
-            issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
-            record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
-            holder, disclosure, decoder.Today, parent.Value, decoder.Settings));
-        if (source == RecordSource.NoPeer)
-        {
-            verification = verification with { Checks = verification.Checks.Select(c => c.Code == "record.unavailable" ? NoPeer(c, certificateCode.ProvinceCode) : c).ToList() };
-        }
-        return ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
-    }
-
-    private static CheckResult NoPeer(CheckResult check, string province) => check with
-    {
-        Code = "federation.no_peer",
-        MessageZh = $"证书记录由省份代码 {province} 的核验服务保存，本服务未与其互联，无法核对。",
-        MessageEn = $"The certificate records are held by province {province}'s service, which this instance is not connected to; this could not be checked.",
-    };
-
-    /// <summary>The peer did not answer in time: UNKNOWN on every check, never VALID or INVALID.</summary>
-    private static VerificationResponse PeerUnavailable(string province, Data.RegistrySnapshot snapshot, AnsweredByDto? answeredBy)
-    {
-        var checks = Verifier.CheckNames.Select(name => new CheckDto(name, "unknown", "federation.peer_unavailable",
-            $"省份代码 {province} 的核验服务暂时无法访问，无法确定。", $"The verification service of province {province} is unreachable right now; this could not be decided.")).ToList();
-        return new VerificationResponse("UNKNOWN", checks, null, new FreshnessDto(snapshot.Version, snapshot.UpdatedAt, null, false), answeredBy);
+        var input = new VerificationInput(decoded, issuer.Lookup, recordsElsewhere is { } elsewhere ? Lookup<CertificateRecord>.Unavailable(elsewhere) : record.Lookup,
+            holder, disclosure, decoder.Today, parent.Lookup, decoder.Settings);
+        return Check(input, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
     }
 
     private static AnsweredByDto By(string source, string? province) =>
         new(source, province, province is null ? null : ReferenceData.FindProvince(province)?.Name);
 
-    private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
+    /// <summary>The checks on what was found, and the answer they make.</summary>
+    private VerificationResponse Check(VerificationInput input, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
     {
+        var result = Verifier.Verify(input);
         var checks = new CheckDto[result.Checks.Count];
         for (var i = 0; i < checks.Length; i++)
         {
