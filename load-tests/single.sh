@@ -3,7 +3,7 @@
 # "Optimizations" table that do not come from run.sh). Needs the data, keys and published API that
 # load-tests/run.sh prepared under $LOAD_DIR (run it once first).
 #   load-tests/single.sh SCENARIO_LUA CODES_FILE [ROUNDS=2] [KEY=VALUE ...]
-#   e.g. load-tests/single.sh verify.lua /tmp/skillverify-load/codes-1000000-hot.csv 3 Cache__AnswerMemoEntries=0
+#   e.g. load-tests/single.sh verify.lua /tmp/skillverify-load/codes-1000000-hot.csv 3 Cache__MaxLocalEntries=100
 # API_DIR=folder runs another published build (an A/B of code rather than of a setting; default $LOAD_DIR/api).
 # Prints req/s, p50/p99 and the instance's CPU µs per request for the baseline and the scenario in turn, 8 s each.
 set -euo pipefail

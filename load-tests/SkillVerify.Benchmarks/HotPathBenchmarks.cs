@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Verification;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -49,13 +48,13 @@ public class HotPathBenchmarks
 
     [Benchmark]
     public VerificationResult Verify() =>
-        Verifier.Verify(new VerificationInput(decoded, issuer, LookupState.Found, record, LookupState.Found, claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
+        Verifier.Verify(new VerificationInput(decoded, Lookup<OrganizationRecord>.Found(issuer), Lookup<CertificateRecord>.Found(record), claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
 
     [Benchmark]
     public long SerializeResponse()
     {
         sink.Position = 0;
-        JsonSerializer.Serialize(sink, response, AppJsonContext.Default.VerificationResponse);
+        JsonSerializer.Serialize(sink, response, VerificationJson.Default.VerificationResponse);
         return sink.Position;
     }
 }

@@ -1,22 +1,3 @@
-using Microsoft.Extensions.Options;
-using SkillVerify.Api.Admin;
-using SkillVerify.Api.Caching;
-using SkillVerify.Api.Credentials;
-using SkillVerify.Api.Deployment;
-using SkillVerify.Api.Federation;
-using SkillVerify.Api.Hardening;
-using SkillVerify.Api.Infrastructure;
-using SkillVerify.Api.Observability;
-using SkillVerify.Api.OpenApi;
-using SkillVerify.Api.Pages;
-using SkillVerify.Api.Partners;
-using SkillVerify.Api.Qr;
-using SkillVerify.Api.RateLimiting;
-using SkillVerify.Api.Registry;
-using SkillVerify.Api.Security;
-using SkillVerify.Api.Signing;
-using SkillVerify.Api.Verification;
-
 // The container's HEALTHCHECK: the runtime image has no curl, so the app probes itself.
 if (args.Contains(HealthProbe.Switch))
 {
@@ -25,62 +6,35 @@ if (args.Contains(HealthProbe.Switch))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-
-// appsettings.json from the binary's folder too, when the service is started from another working directory.
-builder.AddShippedSettings();
-
-// Secrets (hash key, admin keys, signing keys) may come from a mounted folder of files.
-builder.AddSecretFiles();
-
-// Database (SQLite embedded default, or a configured server), holder-hash key, code rules.
-builder.AddStorage();
-// Records cached in process (bounded) and in Redis when configured; output cache; invalidations across instances.
-builder.AddCaching();
-// X-Api-Key: admin / issuing-body and partner keys as one authentication scheme; the policies route groups require.
-builder.AddApiKeys();
-// The admin write endpoints' JSON contracts.
-builder.AddAdmin();
-// QR tokens and links, and the signing keys of offline QR payloads (published as JWKS).
-builder.AddQr();
-// Batch checks for partners (other provinces), the signed-receipt seam.
-builder.AddPartners();
-// Codes of peer provinces forwarded to their instances (跨区域互认), with timeout, retries and a circuit breaker.
-builder.AddFederation();
-// Electronic certificates (SD-JWT VC), their status list and did:web document (docs/credentials.md).
-builder.AddCredentials();
-// Per-address and per-partner request limits, shared through Redis when configured.
-builder.AddRateLimits();
-// Pages for people (Razor components rendered on the server): home, result, organizations, report, receipts, spreadsheet.
-builder.AddPages();
-// JSON with source generation, problem details with stable codes.
-builder.AddApiPlumbing();
-// The OpenAPI document: security scheme, shared answers, vocabularies, examples, words in Chinese and English.
-builder.AddApiDocument();
-// Metrics, traces, JSON logs, verification counters and audit records; wraps the store, so after AddStorage.
-builder.AddObservability();
-// Kestrel limits, CORS closed by default, trusted proxies, HSTS when configured.
-builder.AddHardening();
+builder.AddShippedSettings();   // appsettings.json from the binary's folder, whatever the working directory
+builder.AddSecretFiles();       // hash key, admin and signing keys may come from a mounted folder of files
+builder.AddStorage();           // database (SQLite by default, or a server), holder-hash key, code rules
+builder.AddCaching();           // FusionCache: records in process, Redis L2 + backplane when configured; output cache
+builder.AddVerification();      // the verification path; codes of peer provinces forwarded (跨区域互认)
+builder.AddRegistry();          // registry lookups and search
+builder.AddApiKeys();           // X-Api-Key (admin, issuing body, partner) as one scheme, and the policies groups require
+builder.AddAdmin();             // the admin write endpoints
+builder.AddQr();                // QR tokens, links and the signing keys of offline payloads (JWKS)
+builder.AddPartners();          // batch checks for other provinces, signed receipts
+builder.AddCredentials();       // electronic certificates (SD-JWT VC), status list, did:web
+builder.AddRateLimits();        // ASP.NET Core's limiter, shared through Redis when configured
+builder.AddPages();             // pages for people (Razor components rendered on the server)
+builder.AddApiPlumbing();       // JSON source generation, problem details with stable codes
+builder.AddApiDocument();       // the OpenAPI document, words in Chinese and English
+builder.AddObservability();     // metrics, traces, JSON logs, audit records; wraps the store, so after AddStorage
+builder.AddHardening();         // Kestrel limits, CORS closed, trusted proxies, HSTS when configured
 
 var app = builder.Build();
-
-// Security headers and the URL limit on every response, errors included.
-app.UseHardening();
-
-// Problem details for every error: no stack trace ever reaches a caller.
-app.UseExceptionHandler();
+app.UseHardening();             // security headers and the URL limit on every response, errors included
+app.UseExceptionHandler();      // problem details for every error: no stack trace reaches a caller
 app.UseStatusCodePages();
-// Limits per client address (from trusted proxies only, see UseHardening) and per partner key: 429 + Retry-After.
-// Who calls (X-Api-Key), before the limiter: a partner counts on its own quota.
-app.UseAuthentication();
-app.UseRateLimits();
-// The route groups' key policies; a refusal is a problem answer (ApiKeyAnswers). Before the output cache.
-app.UseAuthorization();
-// Public, personal-data-free GETs (decode, levels, registry) served from the output cache.
-app.UseOutputCache();
+app.UseAuthentication();        // who calls (X-Api-Key), before the limiter: a partner counts on its own quota
+app.UseRateLimits();            // per client address (trusted proxies only) and per partner: 429 + Retry-After
+app.UseAuthorization();         // the groups' key policies; a refusal is a problem answer
+app.UseOutputCache();           // public, personal-data-free GETs (levels, registry)
 
 app.MapHealth();
-// Prometheus scrape endpoint (/metrics), only on the management host (Observability:MetricsHost).
-app.MapObservability();
+app.MapObservability();         // /metrics, only on the management host
 app.MapVerification();
 app.MapRegistry();
 app.MapAdmin();
@@ -88,24 +42,17 @@ app.MapSigningKeys();
 app.MapQr();
 app.MapPartners();
 app.MapCredentials();
-// The OpenAPI document, its /docs page and the /problems page every problem type points to.
-app.MapApiDocument();
-// Pages for people; / is the home page.
-app.MapPages();
-
+app.MapApiDocument();           // /openapi/v1.json, /docs and the /problems page
+app.MapPages();                 // / is the home page
 try
 {
-    // Every ValidateOnStart check, now, so a wrong setting is reported before the host logs anything.
-    app.Services.GetService<IStartupValidator>()?.Validate();
-    // Schema, key check, demo data, partner keys; with the database down the service starts not-ready and retries.
-    await app.InitializeStorageAsync(app.InitializeApiKeysAsync);
-    // Runs; a demo bound beyond loopback without Demo:ListenBeyondLoopback stops at once (exit code 2).
-    await app.RunDemoGuardedAsync();
+    app.Services.GetService<IStartupValidator>()?.Validate(); // every ValidateOnStart check before anything is logged
+    await app.InitializeStorageAsync(app.InitializeApiKeysAsync); // schema, key check, demo data; retries while the database is down
+    await app.RunDemoGuardedAsync(); // a demo bound beyond loopback without Demo:ListenBeyondLoopback stops (exit code 2)
 }
 catch (OptionsValidationException ex)
 {
-    // A wrong setting stops the service with a sentence that names it, not a stack trace.
-    Console.Error.WriteLine("SkillVerify cannot start: " + string.Join(" ", ex.Failures));
+    Console.Error.WriteLine("SkillVerify cannot start: " + string.Join(" ", ex.Failures)); // names the setting, no stack trace
     Environment.ExitCode = 2;
 }
 

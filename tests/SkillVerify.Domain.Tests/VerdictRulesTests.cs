@@ -31,9 +31,8 @@ public class VerdictRulesTests
 
     private static VerificationResult Verify(CertificateRecord? record, OrganizationRecord? issuer, string code = "Y000044030006233000123", string? name = "王小明",
         string? id = null, Disclosure disclosure = Disclosure.Anonymous, OrganizationRecord? parent = null) =>
-        Verifier.Verify(new VerificationInput(Decoder.Decode(record?.Code ?? code), issuer, issuer is null ? LookupState.NotFound : LookupState.Found,
-            record, record is null ? LookupState.NotFound : LookupState.Found,
-            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today, parent));
+        Verifier.Verify(new VerificationInput(Decoder.Decode(record?.Code ?? code), Lookup<OrganizationRecord>.Of(issuer), Lookup<CertificateRecord>.Of(record),
+            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today, Lookup<OrganizationRecord>.Of(parent)));
 
     private static CheckResult Check(VerificationResult result, string name) => result.Checks.Single(c => c.Name == name);
 

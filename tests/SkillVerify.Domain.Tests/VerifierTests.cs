@@ -26,10 +26,11 @@ public class VerifierTests
         termFrom, termTo, review, DateTimeOffset.UnixEpoch);
 
     private static VerificationResult Verify(string code, OrganizationRecord? issuer, CertificateRecord? record, string? name = "王小明", string? id = null,
-        Disclosure disclosure = Disclosure.Anonymous, LookupState? issuerState = null, LookupState? recordState = null, OrganizationRecord? parent = null) =>
-        Verifier.Verify(new VerificationInput(Decoder.Decode(code), issuer, issuerState ?? (issuer is null ? LookupState.NotFound : LookupState.Found),
-            record, recordState ?? (record is null ? LookupState.NotFound : LookupState.Found),
-            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today, parent));
+        Disclosure disclosure = Disclosure.Anonymous, Unavailability? issuerDown = null, Unavailability? recordsDown = null, OrganizationRecord? parent = null) =>
+        Verifier.Verify(new VerificationInput(Decoder.Decode(code),
+            issuerDown is { } i ? Lookup<OrganizationRecord>.Unavailable(i) : Lookup<OrganizationRecord>.Of(issuer),
+            recordsDown is { } r ? Lookup<CertificateRecord>.Unavailable(r) : Lookup<CertificateRecord>.Of(record),
+            new HolderClaim(name is null ? null : Hasher.HashName(name), id is null ? null : Hasher.HashIdNumber(id)), disclosure, Today, Lookup<OrganizationRecord>.Of(parent)));
 
     private static CheckResult Check(VerificationResult result, string name) => result.Checks.Single(c => c.Name == name);
 
@@ -257,11 +258,63 @@ public class VerifierTests
     [Fact]
     public void AnUnavailableDataSourceGivesUnknownNeverValid()
     {
-        var result = Verify("Y000044030006233000123", null, null, issuerState: LookupState.Unavailable, recordState: LookupState.Unavailable);
+        var result = Verify("Y000044030006233000123", null, null, issuerDown: Unavailability.DataSource, recordsDown: Unavailability.DataSource);
 
         Assert.Equal(Outcome.Unknown, result.Outcome);
         Assert.Equal(CheckStatus.Unknown, Check(result, Verifier.IssuerRegistry).Status);
         Assert.Equal(CheckStatus.Unknown, Check(result, Verifier.Record).Status);
+    }
+
+    [Fact]
+    public void RecordsHeldByAnUnconnectedProvinceLeaveTheRecordChecksUnknownAndSaySo()
+    {
+        var result = Verify("Y000044030006233000123", Issuer(), null, recordsDown: Unavailability.NoPeer);
+
+        Assert.Equal(Outcome.Unknown, result.Outcome);
+        Assert.Equal("issuer.found", Check(result, Verifier.IssuerRegistry).Code);
+        Assert.Null(result.Record);
+        Assert.All(result.Checks.Skip(Verifier.CheckNames.ToList().IndexOf(Verifier.IssuerScope)), c =>
+        {
+            Assert.Equal(CheckStatus.Unknown, c.Status);
+            Assert.Equal("federation.no_peer", c.Code);
+            Assert.Contains("44", c.MessageZh);
+        });
+    }
+
+    [Fact]
+    public void APeerThatDoesNotAnswerLeavesEveryCheckUnknownNeverValidOrInvalid()
+    {
+        // Even a code the rules alone would call INVALID (an S body issuing X): the peer holds the truth about it.
+        foreach (var code in new[] { "Y000044030006233000123", "S00003201010123X000001" })
+        {
+            var result = Verify(code, Issuer(), Record(), recordsDown: Unavailability.PeerUnreachable);
+
+            Assert.Equal(Outcome.Unknown, result.Outcome);
+            Assert.Equal(Verifier.CheckNames, result.Checks.Select(c => c.Name));
+            Assert.All(result.Checks, c => Assert.Equal(("federation.peer_unavailable", CheckStatus.Unknown), (c.Code, c.Status)));
+            Assert.Null(result.Record);
+        }
+    }
+
+    [Fact]
+    public void EverySentenceSaysTheSameThingsInBothLanguages()
+    {
+        // The same {placeholders} in Chinese and English, none left unfilled, both languages written.
+        foreach (var (key, text) in Sentences.All)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(text.Zh) || string.IsNullOrWhiteSpace(text.En), key);
+            Assert.Equal(Placeholders(text.Zh), Placeholders(text.En));
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", text.Zh);
+        }
+
+        static string[] Placeholders(string s) => System.Text.RegularExpressions.Regex.Matches(s, @"\{(\w+)\}").Select(m => m.Groups[1].Value).Order().ToArray();
+    }
+
+    [Fact]
+    public void EveryCheckGroupOfTheSentencesIsACheck()
+    {
+        var groups = Sentences.All.Keys.Select(k => k[..k.IndexOf('/')]).Distinct();
+        Assert.All(groups, g => Assert.True(g == "*" || Verifier.CheckNames.Contains(g), g));
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using SkillVerify.Api.Verification;
 using SkillVerify.Data.Caching;
 using StackExchange.Redis;
 using ZiggyCreatures.Caching.Fusion;
@@ -32,9 +31,6 @@ public static class CachingExtensions
         services.AddKeyedSingleton<IMemoryCache>(RecordMemory, (sp, _) =>
             new MemoryCache(new MemoryCacheOptions { SizeLimit = sp.GetRequiredService<IOptions<CacheOptions>>().Value.MaxLocalEntries, CompactionPercentage = 0.10 }));
         services.AddSingleton<IFusionCache>(sp => CreateRecordCache(sp, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
-        services.AddSingleton<RecordCache>();
-        services.AddSingleton(sp => new AnswerMemo(sp.GetRequiredService<IOptions<CacheOptions>>().Value.AnswerMemoEntries));
-        services.AddSingleton<VerificationService>();
         services.AddSingleton<CacheInvalidator>();
         services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidator>());
 

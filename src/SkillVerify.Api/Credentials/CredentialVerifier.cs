@@ -134,9 +134,9 @@ public sealed class CredentialVerifier(SigningKeys keys)
                 exp is null ? "The credential does not expire (the status list decides)." : "The credential is within its validity."));
         }
 
-        var status = await CheckStatusAsync(payload, statusList, now, cancellationToken);
+        var (status, statusOutcome) = await CheckStatusAsync(payload, statusList, now, cancellationToken);
         checks.Add(status);
-        outcome = Worst(outcome, status.Status switch { "fail" => "INVALID", "unknown" => status.Code == "status.not_listed" ? "NOT_FOUND" : "UNKNOWN", _ => "VALID" });
+        outcome = Worst(outcome, statusOutcome);
 
         var missing = requiredClaims.Where(c => !claims.ContainsKey(c)).ToList();
         if (missing.Count > 0)
@@ -147,12 +147,13 @@ public sealed class CredentialVerifier(SigningKeys keys)
         return new CredentialVerification(outcome, checks, claims, disclosed, key.KeyId, iat, exp);
     }
 
-    private async Task<CheckDto> CheckStatusAsync(JsonObject payload, Func<string, CancellationToken, Task<string?>> fetch, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The status list's word on the credential, and the outcome it makes: an index the list does not hold is NOT_FOUND (no record of issuing it).</summary>
+    private async Task<(CheckDto Check, string Outcome)> CheckStatusAsync(JsonObject payload, Func<string, CancellationToken, Task<string?>> fetch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (payload["status"]?["status_list"] is not JsonObject reference || reference["uri"]?.GetValueKind() != JsonValueKind.String
             || reference["idx"] is not JsonValue idxValue || !idxValue.TryGetValue<long>(out var idx) || idx < 0)
         {
-            return Fail("status", "status.missing", "电子证书没有状态列表引用：无法确认是否已撤销。", "The credential has no status list reference: whether it was revoked cannot be told.");
+            return Decided(Fail("status", "status.missing", "电子证书没有状态列表引用：无法确认是否已撤销。", "The credential has no status list reference: whether it was revoked cannot be told."));
         }
         var uri = (string)reference["uri"]!;
         string? token;
@@ -166,7 +167,7 @@ public sealed class CredentialVerifier(SigningKeys keys)
         }
         if (token is null)
         {
-            return Unknown("status", "status.unreachable", "暂时取不到状态列表，无法确认电子证书是否已被撤销。", "The status list cannot be fetched now, so whether the credential was revoked cannot be told.");
+            return Decided(Unknown("status", "status.unreachable", "暂时取不到状态列表，无法确认电子证书是否已被撤销。", "The status list cannot be fetched now, so whether the credential was revoked cannot be told."));
         }
         JsonWebToken list;
         try
@@ -175,30 +176,32 @@ public sealed class CredentialVerifier(SigningKeys keys)
         }
         catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
         {
-            return Unknown("status", "status.list_unreadable", "状态列表无法读取。", "The status list cannot be read.");
+            return Decided(Unknown("status", "status.list_unreadable", "状态列表无法读取。", "The status list cannot be read."));
         }
         if (list.Typ != StatusList.TokenType || !keys.TryFind(list.Kid ?? "", out var key)
             || !(await Handler.ValidateTokenAsync(list, Parameters(key, StatusList.TokenType))).IsValid
             || ReadPayload(token) is not { } listPayload || (string?)listPayload["sub"] != uri)
         {
-            return Unknown("status", "status.list_signature", "状态列表的签名不符或不是本证书的列表：不能据此判断。", "The status list's signature does not hold, or it is not this credential's list: it cannot decide.");
+            return Decided(Unknown("status", "status.list_signature", "状态列表的签名不符或不是本证书的列表：不能据此判断。", "The status list's signature does not hold, or it is not this credential's list: it cannot decide."));
         }
         if (listPayload["exp"] is JsonValue le && le.TryGetValue<long>(out var listExp) && now > DateTimeOffset.FromUnixTimeSeconds(listExp) + Skew)
         {
-            return Unknown("status", "status.list_expired", "手头的状态列表已过期，请联网取得新的列表。", "The status list at hand has expired; fetch a new one.");
+            return Decided(Unknown("status", "status.list_expired", "手头的状态列表已过期，请联网取得新的列表。", "The status list at hand has expired; fetch a new one."));
         }
         if (listPayload["status_list"] is not JsonObject sl || sl["bits"]?.GetValueKind() != JsonValueKind.Number || (int)sl["bits"]! != 1
             || sl["lst"]?.GetValueKind() != JsonValueKind.String || StatusList.Decode((string)sl["lst"]!) is not { } bits)
         {
-            return Unknown("status", "status.list_unreadable", "状态列表无法读取。", "The status list cannot be read.");
+            return Decided(Unknown("status", "status.list_unreadable", "状态列表无法读取。", "The status list cannot be read."));
         }
         if (idx >= bits.LongLength * 8)
         {
-            return Unknown("status", "status.not_listed", "状态列表中没有这张电子证书：签发方没有签发它的记录。", "The status list holds no entry for this credential: its issuer has no record of issuing it.");
+            return (Unknown("status", "status.not_listed", "状态列表中没有这张电子证书：签发方没有签发它的记录。", "The status list holds no entry for this credential: its issuer has no record of issuing it."), "NOT_FOUND");
         }
-        return StatusList.Get(bits, idx)
+        return Decided(StatusList.Get(bits, idx)
             ? Fail("status", "status.invalid", "状态列表显示该电子证书已失效（证书被撤销，或所述状态已改变）。", "The status list marks this credential invalid (the certificate was revoked, or its stated standing changed).")
-            : Pass("status", "status.valid", "状态列表显示该电子证书有效。", "The status list marks this credential valid.");
+            : Pass("status", "status.valid", "状态列表显示该电子证书有效。", "The status list marks this credential valid."));
+
+        static (CheckDto, string) Decided(CheckDto check) => (check, check.Status switch { "fail" => "INVALID", "unknown" => "UNKNOWN", _ => "VALID" });
     }
 
     private static TokenValidationParameters Parameters(SigningKey key, string type) => new()

@@ -11,7 +11,7 @@ public static class ApiExtensions
     {
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ProblemJson.Default);
             // Chinese text stays readable in responses instead of \uXXXX escapes.
             options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
         });

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using SkillVerify.Api.Infrastructure;
 
 namespace SkillVerify.Api.Observability;
 
@@ -33,7 +32,7 @@ public sealed class VerificationMetrics
     /// <summary>
     /// One verification answered (or failed with a data source down: <see cref="Unavailable"/>) on <paramref name="channel"/>
     /// (one of <see cref="VerificationChannels"/>): counts it and writes its audit record. <paramref name="caller"/> is
-    /// <see cref="RateLimiting.BudgetDecision.Caller"/> (or <see cref="RateLimiting.HolderBindingBudget.CallerOf"/>);
+    /// who asked, as the holder-check budget names it (<c>anonymous</c>, <c>token</c> or <c>partner:{key id}</c>);
     /// <paramref name="code"/> what was asked, masked in the record.
     /// </summary>
     public void Record(string channel, string caller, string outcome, string? code)
@@ -49,39 +48,4 @@ public sealed class VerificationMetrics
         cacheLookups.Add(1, new("entity", "certificate"), new("result", certificateFromCache ? "hit" : "miss"));
         cacheLookups.Add(1, new("entity", "organization"), new("result", organizationFromCache ? "hit" : "miss"));
     }
-}
-
-public static class VerificationMetricsEndpoints
-{
-    /// <summary>What the handler is verifying, so a data source failing mid-way is still audited with it.</summary>
-    private sealed class Subject(string caller, string? code)
-    {
-        public string Caller { get; } = caller;
-        public string? Code { get; } = code;
-    }
-
-    /// <summary>Says, before verifying, who asks about which code (used only if the verification fails with a data source down).</summary>
-    public static void SetVerificationSubject(this HttpContext context, string caller, string? code) => context.Features.Set(new Subject(caller, code));
-
-    /// <summary>
-    /// A verification that failed with a data source down (a 503) is still counted and audited, as <see cref="VerificationMetrics.Unavailable"/>,
-    /// on <paramref name="channel"/>. Answers are recorded by the handlers themselves, one per code verified.
-    /// </summary>
-    public static TBuilder RecordsVerifications<TBuilder>(this TBuilder builder, string channel)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-        {
-            try
-            {
-                return await next(context);
-            }
-            catch (Exception ex) when (ex is DataSourceUnavailableException or System.Data.Common.DbException or TimeoutException)
-            {
-                var http = context.HttpContext;
-                var subject = http.Features.Get<Subject>();
-                http.RequestServices.GetRequiredService<VerificationMetrics>().Record(channel,
-                    subject?.Caller ?? RateLimiting.HolderBindingBudget.CallerOf(http, RateLimiting.HolderProof.Details), VerificationMetrics.Unavailable, subject?.Code);
-                throw;
-            }
-        });
 }

@@ -204,22 +204,5 @@ public static class Vocabulary
                 schema.Required.ExceptWith(omitted);
             }
         }
-        if (schemas.TryGetValue("BatchRequest", out var b) && b is OpenApiSchema batch && batch.Properties is not null)
-        {
-            batch.Properties["items"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Array,
-                MinItems = 1,
-                MaxItems = Partners.PartnersApi.MaxItems,
-                Items = new OpenApiSchemaReference("VerificationRequest", document),
-                Description = "要核验的证书，每条同单条核验请求；有问题的条目单独失败 · The certificates to verify, each like a single request; a bad item fails alone",
-            };
-            batch.Properties["receipt"] = new OpenApiSchema
-            {
-                Type = JsonSchemaType.Boolean,
-                Default = false,
-                Description = "true：附签名回执（JWS）· true: add a signed receipt (JWS)",
-            };
-        }
     }
 }

@@ -1,7 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Partners;
+
+/// <summary>Source-generated JSON for the batch and receipt contracts (registered by <c>AddPartners</c>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(BatchRequest))]
+[JsonSerializable(typeof(BatchResponse))]
+[JsonSerializable(typeof(ReceiptContent))]
+[JsonSerializable(typeof(ReceiptHeader))]
+public sealed partial class PartnersJson : JsonSerializerContext;
 
 /// <summary>POST /api/v1/verifications/batch: up to 1,000 items, each like a single verification request.</summary>
 /// <remarks>Items stay raw JSON until each is read on its own, so one malformed item fails alone.</remarks>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SkillVerify.Api.Federation;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.RateLimiting;
@@ -23,6 +24,29 @@ public static class PartnersApi
 
     /// <summary>1,000 items of a code, a name and an ID number fit with room to spare; a 1,001-item batch is still read, and refused by count.</summary>
     public const int MaxBodyBytes = 1024 * 1024;
+
+    /// <summary>The batch request's items and receipt in the OpenAPI document, where the limit lives (a document transformer added by <c>AddPartners</c>).</summary>
+    internal static Task DescribeBatchRequest(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (document.Components?.Schemas is { } schemas && schemas.TryGetValue("BatchRequest", out var b) && b is OpenApiSchema batch && batch.Properties is not null)
+        {
+            batch.Properties["items"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Array,
+                MinItems = 1,
+                MaxItems = MaxItems,
+                Items = new OpenApiSchemaReference("VerificationRequest", document),
+                Description = "要核验的证书，每条同单条核验请求；有问题的条目单独失败 · The certificates to verify, each like a single request; a bad item fails alone",
+            };
+            batch.Properties["receipt"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Boolean,
+                Default = false,
+                Description = "true：附签名回执（JWS）· true: add a signed receipt (JWS)",
+            };
+        }
+        return Task.CompletedTask;
+    }
 
     public static RouteGroupBuilder MapPartners(this IEndpointRouteBuilder app)
     {
@@ -47,13 +71,13 @@ public static class PartnersApi
     }
 
     private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> VerifyBatch(
-        HttpContext context, FederatedVerification verifier, CodeDecoder decoder, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
+        HttpContext context, VerificationService verifier, CodeDecoder decoder, HolderBindingBudget budget, VerificationMetrics metrics, IReceiptIssuer receipts, TimeProvider time,
         CancellationToken cancellationToken)
     {
         // Partner answers speak of people: no shared cache may keep them.
         context.Response.Headers.CacheControl = "no-store";
         var partner = context.GetPartner()!;
-        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.BatchRequest, cancellationToken, MaxBodyBytes);
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, PartnersJson.Default.BatchRequest, cancellationToken, MaxBodyBytes);
         if (problem is not null)
         {
             return problem;
@@ -108,7 +132,6 @@ public static class PartnersApi
             receipt = await receipts.IssueAsync(content, cancellationToken);
             receiptStatus = receipt is null ? "unavailable" : "issued";
         }
-        // Streamed (Ok), not JsonAnswer: a 1,000-item answer is ~3 MB, which one buffer would put on the large-object heap per request.
         return TypedResults.Ok(new BatchResponse(count, results, receiptStatus, receipt));
     }
 
@@ -133,7 +156,7 @@ public static class PartnersApi
             : null;
     }
 
-    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, ApiPartner partner, FederatedVerification verifier, CodeDecoder decoder,
+    private static async Task<BatchItemResult> VerifyItemAsync(int index, JsonElement element, ApiPartner partner, VerificationService verifier, CodeDecoder decoder,
         bool forwarded, CancellationToken cancellationToken)
     {
         VerificationRequest? item = null;
@@ -141,7 +164,7 @@ public static class PartnersApi
         {
             try
             {
-                item = element.Deserialize(AppJsonContext.Default.VerificationRequest);
+                item = element.Deserialize(VerificationJson.Default.VerificationRequest);
             }
             catch (JsonException)
             {
@@ -169,7 +192,7 @@ public static class PartnersApi
         {
             return Failed(index, denied);
         }
-        var result = await verifier.VerifyAsync(item.Code, item.HolderName, item.IdNumber, forwarded, cancellationToken);
+        var result = await verifier.AnswerAsync(item.Code, item.HolderName, item.IdNumber, forwarded, cancellationToken);
         return new BatchItemResult(index, result, null);
     }
 

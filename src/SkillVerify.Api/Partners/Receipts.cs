@@ -41,8 +41,8 @@ public sealed class JwsReceiptIssuer(SigningKeys keys) : IReceiptIssuer
         {
             return ValueTask.FromResult<string?>(null);
         }
-        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new ReceiptHeader("ES256", active.KeyId, Type), AppJsonContext.Default.ReceiptHeader));
-        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(content, AppJsonContext.Default.ReceiptContent));
+        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new ReceiptHeader("ES256", active.KeyId, Type), PartnersJson.Default.ReceiptHeader));
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(content, PartnersJson.Default.ReceiptContent));
         var signingInput = header + "." + payload;
         var (_, signature) = keys.SignEs256(Encoding.ASCII.GetBytes(signingInput));
         return ValueTask.FromResult<string?>(signingInput + "." + Base64Url.EncodeToString(signature));

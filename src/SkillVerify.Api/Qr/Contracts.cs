@@ -1,6 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Qr;
+
+/// <summary>Source-generated JSON for these contracts (registered by <c>AddQr</c>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ScanRequest))]
+[JsonSerializable(typeof(ScanResponse))]
+public sealed partial class QrJson : JsonSerializerContext;
 
 /// <summary>POST /api/v1/scans: what a phone's camera read, and optionally the holder's name.</summary>
 public sealed record ScanRequest(string? Payload, string? HolderName);

@@ -31,6 +31,7 @@ public static partial class QrApi
     public static IHostApplicationBuilder AddQr(this IHostApplicationBuilder builder)
     {
         builder.AddSigningKeys();
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, QrJson.Default));
         builder.Services.AddOptions<QrOptions>().BindConfiguration(QrOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<QrOptions>, QrOptionsValidator>();
         builder.Services.AddSingleton(sp => QrTokens.Load(sp.GetRequiredService<IOptions<QrOptions>>().Value, sp.GetRequiredService<StorageLayout>()));
@@ -213,7 +214,7 @@ public static partial class QrApi
     private static async Task<Results<Ok<ScanResponse>, ProblemHttpResult>> ScanAsync(HttpContext context, VerificationService verification,
         QrTokens tokens, QrLinks links, SigningKeys signingKeys, HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
-        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, AppJsonContext.Default.ScanRequest, cancellationToken, MaxScanBodyBytes);
+        var (request, problem) = await VerificationApi.ReadJsonAsync(context.Request, QrJson.Default.ScanRequest, cancellationToken, MaxScanBodyBytes);
         if (problem is not null)
         {
             return problem;

@@ -1,6 +1,15 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using SkillVerify.Api.Verification;
 
 namespace SkillVerify.Api.Registry;
+
+/// <summary>Source-generated JSON for these contracts (registered by <c>AddRegistry</c>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(OrganizationDto))]
+[JsonSerializable(typeof(OrganizationSearchResponse))]
+[JsonSerializable(typeof(IReadOnlyList<LevelDto>))]
+public sealed partial class RegistryJson : JsonSerializerContext;
 
 public sealed record OrganizationDto(
     string Code,

@@ -22,6 +22,13 @@ public static class RegistryApi
             l.Issuers.Select(c => c.ToString()).ToList(), l.ObtainedBy, l.Appointment, l.Since, l.SinceDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), l.ObtainedByAllowed, l.Requirement))
         .ToList();
 
+    /// <summary>The registry answers' JSON contracts.</summary>
+    public static IHostApplicationBuilder AddRegistry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, RegistryJson.Default));
+        return builder;
+    }
+
     public static RouteGroupBuilder MapRegistry(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Registry").RequireRateLimiting(ApiRateLimitPolicy.Name);

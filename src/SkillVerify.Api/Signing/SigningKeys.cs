@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -283,6 +284,11 @@ public sealed record JsonWebKeyDto(
     }
 }
 
+/// <summary>Source-generated JSON for these contracts (registered by <c>AddSigningKeys</c>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(JsonWebKeySetDto))]
+public sealed partial class SigningJson : JsonSerializerContext;
+
 public sealed record JsonWebKeySetDto([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyDto> Keys);
 
 internal sealed class SigningOptionsValidator : IValidateOptions<SigningOptions>
@@ -301,6 +307,7 @@ public static class SigningKeysExtensions
         {
             return builder;
         }
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, SigningJson.Default));
         builder.Services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.Section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SigningOptions>, SigningOptionsValidator>());
         builder.Services.TryAddSingleton(sp => SigningKeys.Load(sp.GetRequiredService<IOptions<SigningOptions>>().Value, sp.GetRequiredService<StorageLayout>()));
@@ -313,7 +320,7 @@ public static class SigningKeysExtensions
             {
                 // Public and shared by every verifier: short enough that a retirement is seen within minutes.
                 context.Response.Headers.CacheControl = "public, max-age=300";
-                return TypedResults.Json(keys.Jwks, AppJsonContext.Default.JsonWebKeySetDto, contentType: "application/jwk-set+json");
+                return TypedResults.Json(keys.Jwks, SigningJson.Default.JsonWebKeySetDto, contentType: "application/jwk-set+json");
             })
             .WithTags("Signing")
             .WithName("GetJwks")

@@ -1,4 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace SkillVerify.Api.Verification;
+
+/// <summary>Source-generated JSON for the verification contracts: no reflection on the hot path (registered by <c>AddVerification</c>).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(VerificationRequest))]
+[JsonSerializable(typeof(VerificationResponse))]
+[JsonSerializable(typeof(DecodeResponse))]
+public sealed partial class VerificationJson : JsonSerializerContext;
 
 /// <summary>POST /api/v1/verifications. POST, so that names never sit in URLs.</summary>
 public sealed record VerificationRequest(string? Code, string? HolderName, string? IdNumber);

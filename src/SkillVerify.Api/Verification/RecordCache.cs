@@ -9,8 +9,12 @@ using ZiggyCreatures.Caching.Fusion;
 
 namespace SkillVerify.Api.Verification;
 
-/// <summary>A value and whether it was served from cache rather than read from the database.</summary>
-public readonly record struct Lookup<T>(T? Value, bool FromCache) where T : class;
+/// <summary>A value (null: not found) and whether it was served from cache rather than read from the database.</summary>
+public readonly record struct Cached<T>(T? Value, bool FromCache) where T : class
+{
+    /// <summary>What the checks are given: found or not found (a database that does not answer throws instead).</summary>
+    public Lookup<T> Lookup => Lookup<T>.Of(Value);
+}
 
 /// <summary>
 /// Certificate and organization records, and the registry snapshot, read through FusionCache (see
@@ -37,10 +41,10 @@ public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOp
         o.FailSafeThrottleDuration = SnapshotTtl;
     });
 
-    public Task<Lookup<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) =>
+    public Task<Cached<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) =>
         GetAsync(CacheKeys.Certificate(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), missingStaysLocal: false, cancellationToken);
 
-    public Task<Lookup<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) =>
+    public Task<Cached<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) =>
         GetAsync(CacheKeys.Organization(code), code, static (s, c, ct) => s.FindOrganizationAsync(c, ct), missingStaysLocal: true, cancellationToken);
 
     public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
@@ -55,7 +59,7 @@ public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOp
         }
     }
 
-    private async Task<Lookup<T>> GetAsync<T>(string key, string id, Func<ISkillVerifyStore, string, CancellationToken, Task<T?>> load, bool missingStaysLocal,
+    private async Task<Cached<T>> GetAsync<T>(string key, string id, Func<ISkillVerifyStore, string, CancellationToken, Task<T?>> load, bool missingStaysLocal,
         CancellationToken cancellationToken) where T : class
     {
         // Set only once the database answered: a value served by fail-safe while the database is down still counts as cached.
@@ -74,7 +78,7 @@ public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOp
                 }
                 return value;
             }, token: cancellationToken);
-            return new Lookup<T>(value, !loaded);
+            return new Cached<T>(value, !loaded);
         }
         catch (DbException ex)
         {

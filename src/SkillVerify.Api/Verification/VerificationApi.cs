@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Caching;
-using SkillVerify.Api.Federation;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
 using SkillVerify.Api.Partners;
@@ -63,10 +62,10 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<JsonAnswer<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, FederatedVerification service, VerificationService local, CodeDecoder decoder,
+    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService verification, CodeDecoder decoder,
         HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
     {
-        var (request, problem) = await ReadJsonAsync(context.Request, AppJsonContext.Default.VerificationRequest, cancellationToken);
+        var (request, problem) = await ReadJsonAsync(context.Request, VerificationJson.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -104,7 +103,7 @@ public static class VerificationApi
         }
         var caller = decision?.Caller ?? HolderBindingBudget.CallerOf(context, HolderProof.Details);
         context.SetVerificationSubject(caller, request.Code);
-        var response = await service.VerifyAsync(request.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
+        var response = await verification.AnswerAsync(request.Code, request.HolderName, request.IdNumber, forwarded, cancellationToken);
         if (decision is not null)
         {
             await budget.ReportAsync(decision, bound: response.Certificate is not null, cancellationToken);
@@ -115,7 +114,7 @@ public static class VerificationApi
             // The answer speaks of a person: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";
         }
-        return new JsonAnswer<VerificationResponse>(response, local.Encoded(response, r => JsonAnswerBuffer.ToBytes(context, r)));
+        return TypedResults.Ok(response);
     }
 
     /// <summary>
@@ -298,4 +297,40 @@ public static class VerificationApi
             l.Serial);
         return new DecodeResponse(l.Value, "legacyQualification", l.Value, null, legacy, violations);
     }
+}
+
+/// <summary>Every verification counted and audited once, also one that failed with a data source down.</summary>
+public static class VerificationMetricsEndpoints
+{
+    /// <summary>What the handler is verifying, so a data source failing mid-way is still audited with it.</summary>
+    private sealed class Subject(string caller, string? code)
+    {
+        public string Caller { get; } = caller;
+        public string? Code { get; } = code;
+    }
+
+    /// <summary>Says, before verifying, who asks about which code (used only if the verification fails with a data source down).</summary>
+    public static void SetVerificationSubject(this HttpContext context, string caller, string? code) => context.Features.Set(new Subject(caller, code));
+
+    /// <summary>
+    /// A verification that failed with a data source down (a 503) is still counted and audited, as <see cref="VerificationMetrics.Unavailable"/>,
+    /// on <paramref name="channel"/>. Answers are recorded by the handlers themselves, one per code verified.
+    /// </summary>
+    public static TBuilder RecordsVerifications<TBuilder>(this TBuilder builder, string channel)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception ex) when (ex is DataSourceUnavailableException or System.Data.Common.DbException or TimeoutException)
+            {
+                var http = context.HttpContext;
+                var subject = http.Features.Get<Subject>();
+                http.RequestServices.GetRequiredService<VerificationMetrics>().Record(channel,
+                    subject?.Caller ?? HolderBindingBudget.CallerOf(http, HolderProof.Details), VerificationMetrics.Unavailable, subject?.Code);
+                throw;
+            }
+        });
 }

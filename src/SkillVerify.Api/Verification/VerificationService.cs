@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using SkillVerify.Api.Observability;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
@@ -7,81 +8,95 @@ using SkillVerify.Domain.Verification;
 
 namespace SkillVerify.Api.Verification;
 
-/// <summary>From a typed code (and optionally the holder's name and ID number) to a verification answer.</summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo)
+/// <summary>
+/// From a typed code (and optionally the holder's name and ID number) to a verification answer. <see cref="AnswerAsync"/>
+/// is the one place that decides where a code is answered (跨区域互认, domain.md §7): codes of this instance's province(s)
+/// here; codes of a peer province by that province's instance (<see cref="PeerClient"/>); codes of any other province by
+/// the registry checks here, with the record checks UNKNOWN. Without <c>Federation:LocalProvince</c> everything is answered
+/// here. <see cref="VerifyAsync"/> always answers here (the pages, scans and credentials of this instance's own certificates).
+/// </summary>
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics,
+    PeerClient peers, IOptions<FederationOptions> federation)
 {
+    private readonly FederationOptions settings = federation.Value;
+
+    /// <summary>The HTTP and partner answers: local, forwarded to the peer, or registry checks only; <see cref="VerificationResponse.AnsweredBy"/> says which.</summary>
+    /// <param name="forwarded">The request came from a peer: answer from this instance's data, never forward again.</param>
+    public async Task<VerificationResponse> AnswerAsync(string? code, string? holderName, string? idNumber, bool forwarded, CancellationToken cancellationToken)
+    {
+        var province = settings.Enabled ? decoder.Decode(code).Code?.ProvinceCode : null;
+        if (province is null || settings.LocalProvinces.Contains(province))
+        {
+            var here = By("local", province ?? settings.LocalProvinces.FirstOrDefault());
+            return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsElsewhere: null, here, cancellationToken);
+        }
+        if (!forwarded && settings.Peers.TryGetValue(province, out var peer))
+        {
+            // The canonical code goes to the peer; the caller's disclosure level is kept (the peer sees this
+            // instance as a partner, and partners see no more than a name-holding caller would).
+            var canonical = decoder.Decode(code).Code!.Value.Value;
+            var answer = await peers.ForwardAsync(province, peer, new VerificationRequest(canonical, holderName, idNumber), cancellationToken);
+            return answer is not null
+                ? answer with { AnsweredBy = By("peer", province) }
+                : await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, Unavailability.PeerUnreachable, By("peer_unavailable", province), cancellationToken);
+        }
+        return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, Unavailability.NoPeer, By("no_peer", province), cancellationToken);
+    }
+
+    /// <summary>This instance's answer from its own data (no <see cref="VerificationResponse.AnsweredBy"/>).</summary>
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy: null, cancellationToken);
+        VerifyAsync(code, holderName, idNumber, disclosure, recordsElsewhere: null, answeredBy: null, cancellationToken);
 
-    /// <summary>The answer with <see cref="VerificationResponse.AnsweredBy"/> set (the HTTP and partner answers of this instance).</summary>
-    public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, AnsweredByDto answeredBy, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, disclosure, recordsHere: true, answeredBy, cancellationToken);
-
-    /// <summary>
-    /// The checks this instance can run for a code whose certificate records live elsewhere (another
-    /// province with no peer configured): code rules and the issuer registry; the record checks are UNKNOWN.
-    /// </summary>
-    public Task<VerificationResponse> VerifyWithoutRecordAsync(string? code, string? holderName, string? idNumber, CancellationToken cancellationToken) =>
-        VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsHere: false, answeredBy: null, cancellationToken);
-
-    /// <summary>The serialized bytes of an answer this service memoized, computed once; null for any other answer.</summary>
-    public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
-
-    /// <summary>A rendering (the mobile page) of an answer this service memoized, made once per variant; null for any other answer.</summary>
-    public byte[]? Rendered(VerificationResponse response, string variant, Func<byte[]> render) => memo.Rendered(response, variant, render);
-
-    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, bool recordsHere, AnsweredByDto? answeredBy,
-        CancellationToken cancellationToken)
+    private async Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, Unavailability? recordsElsewhere,
+        AnsweredByDto? answeredBy, CancellationToken cancellationToken)
     {
         var decoded = decoder.Decode(code);
         var snapshot = await records.GetSnapshotAsync(cancellationToken);
         var holder = new HolderClaim(
             string.IsNullOrWhiteSpace(holderName) ? null : hasher.HashName(holderName),
             string.IsNullOrWhiteSpace(idNumber) ? null : hasher.HashIdNumber(idNumber));
-
         if (decoded.Code is not { } certificateCode)
         {
-            var result = Verifier.Verify(new VerificationInput(decoded, null, LookupState.NotFound, null, LookupState.NotFound, holder, disclosure, decoder.Today, Rules: decoder.Settings));
-            return ToResponse(result, null, snapshot, recordFromCache: false, issuerFromCache: false, answeredBy);
+            return Check(new VerificationInput(decoded, default, default, holder, disclosure, decoder.Today, Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
+        }
+        if (recordsElsewhere == Unavailability.PeerUnreachable)
+        {
+            // The checks say so themselves (every check UNKNOWN): nothing is read here.
+            return Check(new VerificationInput(decoded, default, Lookup<CertificateRecord>.Unavailable(Unavailability.PeerUnreachable), holder, disclosure, decoder.Today,
+                Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
         }
 
+        // (issue 18) A code the membership filter knows was never issued stops here, before the record cache.
+
+        // The record cache, then the store behind it: the issuer, its parent body when it is a site, the certificate.
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         // A site's entitlement depends on its parent body's state (domain.md §3).
-        var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Lookup<OrganizationRecord>(null, true);
+        var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Cached<OrganizationRecord>(null, true);
         // The import refuses a certificate whose issuer is not on the registry (issuer.unknown), so with the
         // issuer not found there is no record to read: a flood of codes of unregistered issuers costs no
         // query. Counted and flagged as the issuer lookup was, so the answer is byte for byte the same.
-        var record = !recordsHere ? default
-            : issuer.Value is null ? new Lookup<CertificateRecord>(null, issuer.FromCache)
+        var record = recordsElsewhere is not null ? default
+            : issuer.Value is null ? new Cached<CertificateRecord>(null, issuer.FromCache)
             : await records.GetCertificateAsync(certificateCode.Value, cancellationToken);
-        if (recordsHere)
+        if (recordsElsewhere is null)
         {
             // Cache hit ratios come from the same two flags as freshness.fromCache.
             metrics.CacheLookups(record.FromCache, issuer.FromCache);
         }
-        // An answer asked before, about a certificate whose records came from cache both times, is reused as it is.
-        var key = new AnswerKey(certificateCode.Value, holder.NameHash, holder.IdHash, disclosure, recordsHere, answeredBy);
-        var inputs = new AnswerInputs(issuer.Value, record.Value, snapshot, decoder.Today, issuer.FromCache, record.FromCache, parent.Value);
-        var memoizable = recordsHere && record.Value is not null && record.FromCache && issuer.FromCache && parent.FromCache;
-        if (memoizable && memo.Find(key, inputs) is { } known)
-        {
-            return known;
-        }
-        var verification = Verifier.Verify(new VerificationInput(
-            decoded,
-            issuer.Value, issuer.Value is null ? LookupState.NotFound : LookupState.Found,
-            record.Value, !recordsHere ? LookupState.Unavailable : record.Value is null ? LookupState.NotFound : LookupState.Found,
-            holder, disclosure, decoder.Today, parent.Value, decoder.Settings));
-        var response = ToResponse(verification, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
-        if (memoizable)
-        {
-            memo.Remember(key, inputs, response);
-        }
-        return response;
+
+        // The domain checks, in their order, then the answer.
+        var input = new VerificationInput(decoded, issuer.Lookup, recordsElsewhere is { } elsewhere ? Lookup<CertificateRecord>.Unavailable(elsewhere) : record.Lookup,
+            holder, disclosure, decoder.Today, parent.Lookup, decoder.Settings);
+        return Check(input, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
     }
 
-    private VerificationResponse ToResponse(VerificationResult result, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
+    private static AnsweredByDto By(string source, string? province) =>
+        new(source, province, province is null ? null : ReferenceData.FindProvince(province)?.Name);
+
+    /// <summary>The checks on what was found, and the answer they make.</summary>
+    private VerificationResponse Check(VerificationInput input, OrganizationRecord? issuer, Data.RegistrySnapshot snapshot, bool recordFromCache, bool issuerFromCache, AnsweredByDto? answeredBy)
     {
+        var result = Verifier.Verify(input);
         var checks = new CheckDto[result.Checks.Count];
         for (var i = 0; i < checks.Length; i++)
         {

@@ -76,8 +76,8 @@ public sealed class MobilePageBrowserTests(MobilePageBrowserTests.Phone phone) :
     /// <summary>What the JSON API says a name-matched verification shows: the expected masked name and level.</summary>
     private async Task<CertificateDto> ExpectedAsync(string code, string name)
     {
-        using var response = await phone.Server.RealClient().PostAsJsonAsync("/api/v1/verifications", new VerificationRequest(code, name, null), AppJsonContext.Default.VerificationRequest);
-        var answer = (await response.Content.ReadFromJsonAsync(AppJsonContext.Default.VerificationResponse))!;
+        using var response = await phone.Server.RealClient().PostAsJsonAsync("/api/v1/verifications", new VerificationRequest(code, name, null), VerificationJson.Default.VerificationRequest);
+        var answer = (await response.Content.ReadFromJsonAsync(VerificationJson.Default.VerificationResponse))!;
         return answer.Certificate!;
     }
 

@@ -37,7 +37,7 @@ public sealed class MobilePageTests(MobilePageTests.Service service) : IClassFix
         var client = service.Factory.CreateClient();
         var url = $"/v/{ValidCode}?t={ExpectedToken(ValidCode)}";
         var pages = new List<(string Html, string? CacheControl, string Csp, string? Type)>();
-        // The third and later are served from the memoized answer's rendering (AnswerMemo); all must be alike.
+        // Every request renders the page again; all must be alike.
         for (var i = 0; i < 4; i++)
         {
             using var response = await client.GetAsync(url);

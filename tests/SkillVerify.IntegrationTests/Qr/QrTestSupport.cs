@@ -62,11 +62,11 @@ public static class QrTestSupport
     }
 
     public static async Task<JsonWebKeySetDto> GetJwksAsync(HttpClient client) =>
-        (await client.GetFromJsonAsync("/.well-known/jwks.json", AppJsonContext.Default.JsonWebKeySetDto))!;
+        (await client.GetFromJsonAsync("/.well-known/jwks.json", SigningJson.Default.JsonWebKeySetDto))!;
 
     public static async Task<(HttpResponseMessage Response, JsonElement Body)> ScanAsync(HttpClient client, string payload, string? holderName = null)
     {
-        var response = await client.PostAsJsonAsync("/api/v1/scans", new ScanRequest(payload, holderName), AppJsonContext.Default.ScanRequest);
+        var response = await client.PostAsJsonAsync("/api/v1/scans", new ScanRequest(payload, holderName), QrJson.Default.ScanRequest);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
         return (response, body);
     }

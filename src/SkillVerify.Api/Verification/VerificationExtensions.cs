@@ -1,16 +1,24 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
-namespace SkillVerify.Api.Federation;
+namespace SkillVerify.Api.Verification;
 
-public static class FederationExtensions
+public static class VerificationExtensions
 {
-    public static IHostApplicationBuilder AddFederation(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The verification path: its JSON contracts, the record cache (over the FusionCache set up by <c>AddCaching</c>),
+    /// <see cref="VerificationService"/>, and the peer provinces' client (跨区域互认) with timeout, retries and a
+    /// circuit breaker per peer.
+    /// </summary>
+    public static IHostApplicationBuilder AddVerification(this IHostApplicationBuilder builder)
     {
+        builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, VerificationJson.Default));
+        builder.Services.AddSingleton<RecordCache>();
+        builder.Services.AddSingleton<VerificationService>();
+
         // The validator names each wrong setting; a wrong one stops the service at start.
         builder.Services.AddOptions<FederationOptions>().BindConfiguration(FederationOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<FederationOptions>, FederationOptionsValidator>();
-        builder.Services.AddSingleton<FederatedVerification>();
 
         var resilience = builder.Services.AddHttpClient<PeerClient>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler()

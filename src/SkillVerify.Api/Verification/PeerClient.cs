@@ -4,9 +4,8 @@ using Polly.CircuitBreaker;
 using Polly.Timeout;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Partners;
-using SkillVerify.Api.Verification;
 
-namespace SkillVerify.Api.Federation;
+namespace SkillVerify.Api.Verification;
 
 /// <summary>
 /// Forwards a verification to a peer province's instance. The HttpClient behind it carries the
@@ -32,7 +31,7 @@ public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
         var url = new Uri(new Uri(peer.BaseUrl.TrimEnd('/') + "/"), "api/v1/verifications");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = JsonContent.Create(body, AppJsonContext.Default.VerificationRequest),
+            Content = JsonContent.Create(body, VerificationJson.Default.VerificationRequest),
         };
         request.Headers.Add(PartnerAccess.Header, peer.ApiKey);
         request.Headers.Add(ForwardedHeader, "1");
@@ -51,7 +50,7 @@ public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
             }
             // Bounded whatever the peer declares (or does not, when chunked): reading stops past the limit.
             await using var bounded = new LimitedStream(await response.Content.ReadAsStreamAsync(cancellationToken), MaxAnswerBytes);
-            var answer = await JsonSerializer.DeserializeAsync(bounded, AppJsonContext.Default.VerificationResponse, cancellationToken);
+            var answer = await JsonSerializer.DeserializeAsync(bounded, VerificationJson.Default.VerificationResponse, cancellationToken);
             if (!IsWellFormed(answer, codeAsked))
             {
                 logger.LogWarning("Peer province {Province} sent an answer that is not a verification.", province);

@@ -1,6 +1,6 @@
 using SkillVerify.Domain.Reference;
 
-namespace SkillVerify.Api.Federation;
+namespace SkillVerify.Api.Verification;
 
 /// <summary>A peer province's instance: where it listens and the partner key it issued to this instance.</summary>
 public sealed class PeerOptions
