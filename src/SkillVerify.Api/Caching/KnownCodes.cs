@@ -44,9 +44,6 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
     /// <summary>True only for an organization code the registry certainly does not hold.</summary>
     public bool RulesOutOrganization(string code) => serving is { } s && !s.Organizations.ContainsKey(code);
 
-    /// <summary>The filter answering now (sizes and rates for logs and tests); null while not serving.</summary>
-    public CodeFilter? Filter => serving?.Certificates;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.CodeFilter)
