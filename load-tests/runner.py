@@ -27,6 +27,12 @@ SCENARIOS = [
     ("cold_sqlite", "cold_sqlite", "seq.lua", "cold", 2, 64, 0.35, "every code asked once, SQLite, no L2"),
     ("cold_postgres", "cold_postgres", "seq.lua", "cold", 2, 64, 0.25, "every code asked once, PostgreSQL, no L2"),
     ("notfound", "main", "notfound.lua", None, 2, 64, 0.75, "random never-issued codes (unregistered issuer)"),
+    ("flood_serials", "main", "flood_serials.lua", "hot", 2, 64, 0.75, "random serials under registered issuers (never issued)"),
+    ("flood_serials_nofilter", "nofilter", "flood_serials.lua", "hot", 2, 64, None, "the same, Cache__CodeFilter=false (A/B)"),
+    ("flood_issuers", "main", "flood_issuers.lua", None, 2, 64, 0.80, "random unregistered issuer codes, a new one per request"),
+    ("flood_issuers_nofilter", "nofilter", "flood_issuers.lua", None, 2, 64, None, "the same, Cache__CodeFilter=false (A/B)"),
+    ("decode_new", "main", "decode_new.lua", "hot", 2, 64, 0.85, "GET /api/v1/codes/{code}, a never-seen code per request"),
+    ("two_instances", "pair", "verify.lua", "hot", 2, 64, None, "hot verification on two instances sharing one Redis (one wrk each, -t1 -c32), summed"),
     ("organization", "main", "organization.lua", "hot", 2, 64, 0.80, "GET /api/v1/organizations/{code}"),
     ("mobile", "main", "mobile.lua", "mobile", 2, 64, 0.50, "GET /v/{code}?t={token} (HTML)"),
     ("batch", "main", "batch.lua", "hot", 1, 1, None, "1,000 cached codes per POST, one connection; target p50/p99 <= 50 ms"),
@@ -142,6 +148,38 @@ def wrk(instance, script, codes, threads, conns, duration):
     return r
 
 
+def wrk_pair(pair, script, codes, duration):
+    """One wrk per instance at the same time (-t1 -c32 each): requests summed, the worse instance's latencies."""
+    env = dict(os.environ, LUA_DIR=LUA, WRK_THREADS="1")
+    if codes:
+        env["CODES"] = codes
+    before = [i.cpu_ticks() for i in pair]
+    procs = [subprocess.Popen(["wrk", "-t1", "-c32", f"-d{duration}s", "--timeout", "10s", "-s", os.path.join(LUA, script), i.url],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in pair]
+    outs = [p.communicate(timeout=duration + 60)[0] for p in procs]
+    cpu_us = sum(i.cpu_ticks() - b for i, b in zip(pair, before)) * TICK_US
+    rs = []
+    for out in outs:
+        line = next((l for l in out.splitlines() if l.startswith("WRKJSON ")), None)
+        if line is None:
+            raise SystemExit(f"wrk gave no summary:\n{out}")
+        rs.append(json.loads(line[8:]))
+    r = {"requests": sum(x["requests"] for x in rs), "errors": sum(x["errors"] for x in rs), "status_errors": sum(x["status_errors"] for x in rs),
+         "duration_us": max(x["duration_us"] for x in rs), "p50_us": max(x["p50_us"] for x in rs), "p99_us": max(x["p99_us"] for x in rs),
+         "max_us": max(x["max_us"] for x in rs)}
+    r["rps"] = sum(x["requests"] / (x["duration_us"] / 1e6) for x in rs)
+    r["cpu_us_per_req"] = cpu_us / max(r["requests"], 1)
+    r["rss_peak_mb"] = max(i.status("VmHWM") for i in pair)
+    r["rss_mb"] = max(i.status("VmRSS") for i in pair)
+    return r
+
+
+def run(instances, inst_name, script, codes, threads, conns, duration):
+    if inst_name == "pair":
+        return wrk_pair([instances["pair_a"], instances["pair_b"]], script, codes, duration)
+    return wrk(instances[inst_name], script, codes, threads, conns, duration)
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return " ".join(f.read().split()[:3])
@@ -159,12 +197,15 @@ def main():
     cold = [write_codes(f"cold{i}", rest[i * per_round:(i + 1) * per_round]) for i in range(ROUNDS + 1)]
     del rows, rest
 
-    needed = {s[1] for s in scenarios}
+    needed = {n for s in scenarios for n in (("pair_a", "pair_b") if s[1] == "pair" else (s[1],))}
     configs = {
         "main": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", True, None),
         "l2": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", True, {"Cache__MaxLocalEntries": "100"}),
         "cold_sqlite": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", False, None),
         "cold_postgres": ("postgres", os.environ["PG_CONN"], False, None),
+        "nofilter": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", True, {"Cache__CodeFilter": "false"}),
+        "pair_a": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", True, None),
+        "pair_b": ("sqlite", f"Data Source={os.environ['SQLITE_DB']}", True, None),
     }
     instances = {}
     try:
@@ -173,12 +214,14 @@ def main():
             instances[name] = Instance(name, 5190 + i, provider, conn, redis, extra)
         for inst in instances.values():
             inst.wait_ready()
+        # Ready answers before the known codes (KnownCodes) are built: give the build its time (about 2 s per million codes).
+        time.sleep(max(3, 2 * N / 1e6))
         main_inst = instances["main"]
         log("== warm-up (JIT, caches)")
         for name, inst_name, script, key, threads, conns, _, _ in scenarios:
             codes = cold[0] if key == "cold" else files.get(key)
             script = "seq.lua" if name == "redis_l2" else script  # every L2 code asked once: into Redis
-            wrk(instances[inst_name], script, codes, threads, conns, 5 if name != "redis_l2" else 10)
+            run(instances, inst_name, script, codes, threads, conns, 5 if name != "redis_l2" else 10)
         if "redis_l2" in needed:
             wrk(instances["l2"], "verify.lua", files["l2"], 2, 64, 3)
 
@@ -188,13 +231,15 @@ def main():
             loads.append(loadavg())
             for name, inst_name, script, key, threads, conns, _, _ in scenarios:
                 codes = cold[rnd] if key == "cold" else files.get(key)
-                r = wrk(instances[inst_name], script, codes, threads, conns, DURATION)
+                r = run(instances, inst_name, script, codes, threads, conns, DURATION)
                 r["round"] = rnd
                 results[name].append(r)
                 log(f"round {rnd} {name:14} {r['rps']:9.0f} req/s  p50 {r['p50_us'] / 1000:7.2f} ms  p99 {r['p99_us'] / 1000:7.2f} ms  "
                     f"cpu {r['cpu_us_per_req']:7.1f} us/req  errors {r['errors']}  rss {r['rss_mb']} MB (peak {r['rss_peak_mb']})")
         loads.append(loadavg())
         peaks = {n: i.status("VmHWM") for n, i in instances.items()}
+        if "pair_a" in peaks:
+            peaks["pair"] = max(peaks["pair_a"], peaks["pair_b"])
     finally:
         for inst in instances.values():
             inst.stop()

@@ -153,6 +153,24 @@ public sealed class DapperStore : ISkillVerifyStore
         return await connection.ExecuteScalarAsync<long>(Command(StoreSql.CountCertificates, null, cancellationToken));
     }
 
+    public IAsyncEnumerable<string> StreamCertificateCodesAsync(CancellationToken cancellationToken = default) => StreamCodesAsync(StoreSql.AllCertificateCodes, cancellationToken);
+
+    public IAsyncEnumerable<string> StreamOrganizationCodesAsync(CancellationToken cancellationToken = default) => StreamCodesAsync(StoreSql.AllOrganizationCodes, cancellationToken);
+
+    /// <summary>One column read row by row (10M codes never sit in one list); from the primary, so codes committed just before are in.</summary>
+    private async IAsyncEnumerable<string> StreamCodesAsync(string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.CommandTimeout = 600;
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return reader.GetString(0);
+        }
+    }
+
     public async Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default)
     {
         var sql = StoreSql.RevokeCertificate;

@@ -29,6 +29,12 @@ public interface ISkillVerifyStore
 
     Task<long> CountCertificatesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Every certificate code, streamed from the primary in no set order (the API builds its filter of issued codes from it).</summary>
+    IAsyncEnumerable<string> StreamCertificateCodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every organization code of the registry, streamed from the primary in no set order (the API's in-memory registry).</summary>
+    IAsyncEnumerable<string> StreamOrganizationCodesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Marks a certificate revoked (撤销). False when no such certificate exists.</summary>
     Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default);
 

@@ -56,6 +56,10 @@ public static class StoreSql
 
     public const string CountCertificates = "SELECT COUNT(*) FROM certificates";
 
+    public const string AllCertificateCodes = "SELECT code FROM certificates";
+
+    public const string AllOrganizationCodes = "SELECT code FROM organizations";
+
     public const string AppliedMigrations = "SELECT script FROM schema_migrations";
 
     public const string RecordMigration = "INSERT INTO schema_migrations (script, applied_at) VALUES (@name, @at)";
@@ -101,6 +105,8 @@ public static class StoreSql
         yield return (nameof(StatusEventState), StatusEventState);
         yield return (nameof(InsertCorrection), InsertCorrection);
         yield return (nameof(CountCertificates), CountCertificates);
+        yield return (nameof(AllCertificateCodes), AllCertificateCodes);
+        yield return (nameof(AllOrganizationCodes), AllOrganizationCodes);
         yield return (nameof(AppliedMigrations), AppliedMigrations);
         yield return (nameof(RecordMigration), RecordMigration);
         yield return (nameof(SelectOne), SelectOne);

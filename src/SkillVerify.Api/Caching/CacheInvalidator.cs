@@ -28,13 +28,22 @@ public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore out
         AllowBackgroundDistributedCacheOperations = false,
         ReThrowBackplaneExceptions = true,
         ReThrowDistributedCacheExceptions = true,
+        // A clear writes a marker entry into the bounded L1, which refuses an entry without a size.
+        Size = 1,
     };
 
-    private static readonly FusionCacheEntryOptions HereOnly = new() { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true };
+    private static readonly FusionCacheEntryOptions HereOnly = new() { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true, Size = 1 };
+
+    /// <summary>
+    /// What a write changed, here (<see cref="InvalidateAsync"/>) or on another instance or the CLI (a backplane message),
+    /// raised before the caches are evicted: <see cref="KnownCodes"/> follows the store's codes with it.
+    /// </summary>
+    public event Action<CacheInvalidation>? Invalidated;
 
     /// <summary>Evicts here and everywhere. False when the other instances could not be told (Redis down): they catch up within <see cref="CacheOptions.LocalSeconds"/>.</summary>
     public async Task<bool> InvalidateAsync(CacheInvalidation invalidation, CancellationToken cancellationToken)
     {
+        Invalidated?.Invoke(invalidation);
         var told = redis is null || redis.IsConnected;
         try
         {
@@ -85,11 +94,26 @@ public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore out
     /// <summary>Another instance (or the CLI) changed an organization, the snapshot or everything: this instance's registry answers go.</summary>
     private void OnMessageReceived(object? sender, FusionCacheBackplaneMessageEventArgs e)
     {
-        if (e.Message.CacheKey is { } key && !key.StartsWith(CacheKeys.Certificate(""), StringComparison.Ordinal))
+        if (e.Message.CacheKey is not { } key)
+        {
+            return;
+        }
+        if (Invalidated is { } handlers)
+        {
+            handlers(FromKey(key));
+        }
+        if (!key.StartsWith(CacheKeys.Certificate(""), StringComparison.Ordinal))
         {
             _ = EvictRegistryAnswersAsync();
         }
     }
+
+    /// <summary>A record key names what changed; the snapshot comes with its organizations; anything else (FusionCache's clear marker) is everything.</summary>
+    internal static CacheInvalidation FromKey(string key) =>
+        key.StartsWith(CacheKeys.Certificate(""), StringComparison.Ordinal) ? CacheInvalidation.ForCertificates(key[CacheKeys.Certificate("").Length..])
+        : key.StartsWith(CacheKeys.Organization(""), StringComparison.Ordinal) ? CacheInvalidation.ForOrganizations(key[CacheKeys.Organization("").Length..])
+        : key == CacheKeys.Snapshot ? CacheInvalidation.ForOrganizations()
+        : CacheInvalidation.All;
 
     /// <summary>Now and once more a second later: a request that read the old organization just before may store its answer after the first pass.</summary>
     private async Task EvictRegistryAnswersAsync()

@@ -20,6 +20,16 @@ public sealed class CacheOptions
     [Range(1, 3600, ErrorMessage = "Cache:NotFoundSeconds (Cache__NotFoundSeconds) must be from {1} to {2}.")]
     public int NotFoundSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Never-issued codes and unregistered issuers answered from memory, with no cache or database read
+    /// (<see cref="KnownCodes"/>); false sends every miss to the cache and the database (the A/B in load-tests/).
+    /// </summary>
+    public bool CodeFilter { get; set; } = true;
+
+    /// <summary>The code filter's false-positive rate at its capacity (the store's count at build time plus a quarter): 0.001 is 1.8 bytes a code.</summary>
+    [Range(0.000001, 0.1, ErrorMessage = "Cache:CodeFilterFalsePositiveRate (Cache__CodeFilterFalsePositiveRate) must be from {1} to {2}.")]
+    public double CodeFilterFalsePositiveRate { get; set; } = 0.001;
+
     /// <summary>How long an instance keeps a record in process: bounds staleness if an invalidation is lost while Redis is down.</summary>
     [Range(1, 86_400, ErrorMessage = "Cache:LocalSeconds (Cache__LocalSeconds) must be from {1} to {2}.")]
     public int LocalSeconds { get; set; } = 60;

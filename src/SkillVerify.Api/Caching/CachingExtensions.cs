@@ -33,6 +33,9 @@ public static class CachingExtensions
         services.AddSingleton<IFusionCache>(sp => CreateRecordCache(sp, sp.GetRequiredService<IOptions<CacheOptions>>().Value));
         services.AddSingleton<CacheInvalidator>();
         services.AddHostedService(sp => sp.GetRequiredService<CacheInvalidator>());
+        // Which codes exist, in memory: a never-issued code or an unregistered issuer stops here (no cache, no database).
+        services.AddSingleton<KnownCodes>();
+        services.AddHostedService(sp => sp.GetRequiredService<KnownCodes>());
 
         services.AddOutputCache();
         services.AddOptions<OutputCacheOptions>().Configure<IOptions<CacheOptions>>((o, c) => OutputCachePolicies.Configure(o, c.Value));

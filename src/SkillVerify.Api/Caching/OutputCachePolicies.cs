@@ -19,6 +19,16 @@ public static class OutputCachePolicies
     public const string StaticTag = "static";
     public const string RegistryTag = "registry";
 
+    /// <summary>
+    /// Cache-Control of a decode answer, computed on every request (cheaper than an output-cache insert for a code
+    /// never seen before): public, for <c>Cache:StaticOutputSeconds</c> but never past midnight in Beijing.
+    /// </summary>
+    public static string PublicUntilTomorrow(CodeDecoder decoder, CacheOptions cache)
+    {
+        var seconds = (long)Math.Min(cache.StaticOutputSeconds, Math.Floor(decoder.UntilTomorrow.TotalSeconds));
+        return "public, max-age=" + seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public static void Configure(OutputCacheOptions options, CacheOptions cache)
     {
         options.SizeLimit = cache.LocalOutputBytes;

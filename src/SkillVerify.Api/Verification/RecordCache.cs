@@ -24,8 +24,12 @@ public readonly record struct Cached<T>(T? Value, bool FromCache) where T : clas
 /// registry is public) is kept in process only, for <c>Cache:NotFoundSeconds</c>, so a flood of codes of
 /// unregistered issuers adds nothing to Redis. Writes evict through <see cref="CacheInvalidator"/>.
 /// </summary>
-public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOptions<CacheOptions> options)
+public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOptions<CacheOptions> options, KnownCodes known)
 {
+    // A code the in-memory sets rule out is not found, from memory (KnownCodes): no cache, no database.
+    private static readonly Task<Cached<CertificateRecord>> NoCertificate = Task.FromResult(new Cached<CertificateRecord>(null, FromCache: true));
+    private static readonly Task<Cached<OrganizationRecord>> NoOrganization = Task.FromResult(new Cached<OrganizationRecord>(null, FromCache: true));
+
     private static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(5);
 
     private readonly TimeSpan notFoundTtl = TimeSpan.FromSeconds(options.Value.NotFoundSeconds);
@@ -41,10 +45,10 @@ public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOp
         o.FailSafeThrottleDuration = SnapshotTtl;
     });
 
-    public Task<Cached<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) =>
+    public Task<Cached<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) => known.RulesOutCertificate(code) ? NoCertificate :
         GetAsync(CacheKeys.Certificate(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), missingStaysLocal: false, cancellationToken);
 
-    public Task<Cached<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) =>
+    public Task<Cached<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) => known.RulesOutOrganization(code) ? NoOrganization :
         GetAsync(CacheKeys.Organization(code), code, static (s, c, ct) => s.FindOrganizationAsync(c, ct), missingStaysLocal: true, cancellationToken);
 
     public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken)

@@ -28,8 +28,7 @@ public static class VerificationApi
             .WithDescription("解析编号的各部分（机构类型、机构代码、省份、年份、等级、序号）并列出违反的规则；不查数据，不含个人信息。无法解析时为 400 问题，指出第几位。\n\n" +
                 "The code's parts (body type, body code, province, year, level, serial) and the rules it breaks; no data access, no personal data. A code that cannot be parsed is a 400 problem naming the position.")
             .Produces<DecodeResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .CacheOutput(OutputCachePolicies.Static);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         // Anyone may verify; a key, when sent, must authenticate, and a partner's key sets its scope.
         var verifications = app.MapGroup("/api/v1").WithTags("Verification").RequireAuthorization(ApiKeyPolicies.OptionalPartner).RequireRateLimiting(ApiRateLimitPolicy.Name);
@@ -48,7 +47,7 @@ public static class VerificationApi
         return group;
     }
 
-    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder)
+    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder, Microsoft.Extensions.Options.IOptions<CacheOptions> cache)
     {
         if (PathEncodingError(context) is { } encoding)
         {
@@ -59,6 +58,7 @@ public static class VerificationApi
         {
             return Problems.InvalidCode(error);
         }
+        context.Response.Headers.CacheControl = OutputCachePolicies.PublicUntilTomorrow(decoder, cache.Value);
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 

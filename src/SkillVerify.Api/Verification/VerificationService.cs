@@ -66,9 +66,8 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
                 Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
         }
 
-        // (issue 18) A code the membership filter knows was never issued stops here, before the record cache.
-
-        // The record cache, then the store behind it: the issuer, its parent body when it is a site, the certificate.
+        // The record cache (which first asks KnownCodes: a never-issued code or an unregistered issuer costs no I/O),
+        // then the store behind it: the issuer, its parent body when it is a site, the certificate.
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         // A site's entitlement depends on its parent body's state (domain.md §3).
         var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Cached<OrganizationRecord>(null, true);

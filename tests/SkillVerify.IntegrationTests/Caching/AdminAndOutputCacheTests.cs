@@ -86,7 +86,7 @@ public sealed class AdminAndOutputCacheTests : IDisposable
     public async Task PublicAnswersAreOutputCachedButNothingAskedWithAKeyOrAName()
     {
         var client = factory.CreateClient();
-        foreach (var url in new[] { "/api/v1/levels", "/api/v1/codes/" + ValidCode, "/api/v1/organizations/Y000044030006", "/api/v1/organizations?province=44" })
+        foreach (var url in new[] { "/api/v1/levels", "/api/v1/organizations/Y000044030006", "/api/v1/organizations?province=44" })
         {
             using var first = await client.GetAsync(url);
             using var second = await client.GetAsync(url);
@@ -107,6 +107,32 @@ public sealed class AdminAndOutputCacheTests : IDisposable
         using var keyedResponse = await client.SendAsync(keyed);
         Assert.Equal(HttpStatusCode.OK, keyedResponse.StatusCode);
         Assert.Null(keyedResponse.Headers.Age);
+    }
+
+    [Fact]
+    public async Task ADecodeIsComputedEachTimeAndPublicForCachesUntilMidnightInBeijing()
+    {
+        var client = factory.CreateClient();
+        var beijing = DateTime.UtcNow.AddHours(8);
+        var untilMidnight = (beijing.Date.AddDays(1) - beijing).TotalSeconds;
+        foreach (var code in new[] { ValidCode, "Y000044987654233000001" })
+        {
+            using var first = await client.GetAsync("/api/v1/codes/" + code);
+            using var second = await client.GetAsync("/api/v1/codes/" + code);
+            Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+            // Pure and cheaper than an output-cache insert: no Age, the same bytes, and caching left to browsers and proxies.
+            Assert.Null(second.Headers.Age);
+            Assert.Equal(await first.Content.ReadAsByteArrayAsync(), await second.Content.ReadAsByteArrayAsync());
+            var cacheControl = second.Headers.CacheControl;
+            Assert.NotNull(cacheControl);
+            Assert.True(cacheControl!.Public, $"Cache-Control: {cacheControl}");
+            Assert.False(cacheControl.NoStore || cacheControl.Private);
+            Assert.InRange(cacheControl.MaxAge!.Value.TotalSeconds, 1, Math.Min(3600, untilMidnight + 1));
+        }
+        // A code that cannot be parsed is a problem, not something to keep.
+        using var bad = await client.GetAsync("/api/v1/codes/Y0000440300O6233000123");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.False(bad.Headers.CacheControl?.Public ?? false);
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? code)

@@ -43,6 +43,8 @@ public class FederationTests
             new CertificateSource(OnlyAtB, "S000032010101", '4', new DateOnly(2025, 3, 10), "4-03-02-01", "中式烹调师", null, OnlyAtBHolder, null, "考核",
                 CertificateStatus.Active, null, null, null, null, ReviewState.NotRequired).ToRecord(hasher, DateTimeOffset.UtcNow),
         ]);
+        // What every writer does after its commit: the caches and the known codes hear of it.
+        await b.Services.GetRequiredService<SkillVerify.Api.Caching.CacheInvalidator>().InvalidateAsync(SkillVerify.Data.Caching.CacheInvalidation.ForCertificates(OnlyAtB), CancellationToken.None);
         return b;
     }
 

@@ -71,9 +71,16 @@ public class SkillVerifyFactory : WebApplicationFactory<Program>
     /// <summary>Runs after Program.cs applied the schema: the demo dataset in a database the test configured.</summary>
     private sealed class DemoDataSeeder(IServiceProvider services) : Microsoft.Extensions.Hosting.IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => SkillVerify.Data.Demo.DemoData.SeedIfEmptyAsync(
-            services.GetRequiredService<SkillVerify.Data.ISkillVerifyStore>(), services.GetRequiredService<SkillVerify.Domain.Privacy.HolderHasher>(),
-            services.GetRequiredService<TimeProvider>(), cancellationToken);
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (await SkillVerify.Data.Demo.DemoData.SeedIfEmptyAsync(
+                services.GetRequiredService<SkillVerify.Data.ISkillVerifyStore>(), services.GetRequiredService<SkillVerify.Domain.Privacy.HolderHasher>(),
+                services.GetRequiredService<TimeProvider>(), cancellationToken))
+            {
+                // What every writer does after its commit: the caches and the known codes (KnownCodes) hear of it.
+                await services.GetRequiredService<SkillVerify.Api.Caching.CacheInvalidator>().InvalidateAsync(SkillVerify.Data.Caching.CacheInvalidation.All, cancellationToken);
+            }
+        }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -253,7 +253,8 @@ public partial class ObservabilityTests
         // No exporter in tests: tracing is asked for explicitly, as an operator with an in-process listener would.
         using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["Observability:Tracing"] = "true" });
         var client = factory.CreateClient();
-        const string unique = "Y000044030006233000999";
+        // A real code (a never-issued one is ruled out in memory, with no query), not asked before in this fresh instance.
+        const string unique = "Y001111000001241000001";
 
         await client.GetAsync("/api/v1/codes/" + unique);
         await client.PostJsonAsync("/api/v1/verifications", new { code = unique, holderName = Holder });
