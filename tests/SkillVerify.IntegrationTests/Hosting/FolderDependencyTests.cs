@@ -16,12 +16,9 @@ public sealed partial class FolderDependencyTests
     /// </summary>
     private static readonly HashSet<(string From, string To)> KnownCycleEdges =
     [
-        // The partner key is read by the verification endpoint, the peer client and the holder-check budget, and the
-        // batch endpoint verifies: until the X-Api-Key handler and its policies sit below the features (issue 14 item 3).
+        // The single verification asks Partners for the per-item scope checks (ID matching, provinces) and the peer
+        // client its header name; the batch endpoint verifies. The X-Api-Key scheme already sits in Security, below both.
         ("Verification", "Partners"),
-        ("Verification", "RateLimiting"),
-        ("RateLimiting", "Partners"),
-        ("Partners", "RateLimiting"),
         ("Partners", "Verification"),
         // Hosting: the storage setup asks demo mode, which asks the admin keys, which use the problems and the OpenAPI metadata.
         ("Infrastructure", "Deployment"),
