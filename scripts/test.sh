@@ -18,6 +18,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Publish first: it rebuilds bin/Release without the apphost, which the build below restores (README's first command needs it).
 scripts/publish.sh "$(mktemp -d)/api" >/dev/null
 dotnet build SkillVerify.sln -c Release -warnaserror 2>&1 | tail -n 3
+# The code's layout as .editorconfig states it: a change that `dotnet format` would rewrite fails the run.
+dotnet format SkillVerify.sln --verify-no-changes --no-restore ||
+  { echo "dotnet format found code not formatted as .editorconfig says: run 'dotnet format SkillVerify.sln' and commit." >&2; exit 1; }
 # The independent SD-JWT VC verifier (npm @sd-jwt/sd-jwt-vc 0.19.0 + jose), exactly as package-lock.json pins it.
 (cd tests/credentials-js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 # Kiota (pinned in .config/dotnet-tools.json): GeneratedClientTests regenerates the committed client from the served document.

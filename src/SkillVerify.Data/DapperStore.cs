@@ -242,7 +242,16 @@ public sealed class DapperStore : ISkillVerifyStore
         {
             await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Organizations), new
             {
-                o.Code, Type = o.Type.ToString(), o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo, o.UpdatedAt,
+                o.Code,
+                Type = o.Type.ToString(),
+                o.Name,
+                o.Province,
+                o.ParentCode,
+                o.Address,
+                o.Contact,
+                o.RegisteredFrom,
+                o.RegisteredTo,
+                o.UpdatedAt,
             }, transaction, commandTimeout, cancellationToken: cancellationToken));
             foreach (var e in o.StatusHistory)
             {
@@ -253,7 +262,13 @@ public sealed class DapperStore : ISkillVerifyStore
             {
                 await connection.ExecuteAsync(new CommandDefinition(dialect.Upsert(Tables.Scopes), new
                 {
-                    OrganizationCode = o.Code, s.OccupationCode, s.OccupationName, WorkType = s.WorkType ?? "", s.Levels, s.ValidFrom, s.ValidTo,
+                    OrganizationCode = o.Code,
+                    s.OccupationCode,
+                    s.OccupationName,
+                    WorkType = s.WorkType ?? "",
+                    s.Levels,
+                    s.ValidFrom,
+                    s.ValidTo,
                 }, transaction, commandTimeout, cancellationToken: cancellationToken));
             }
             foreach (var a in o.Aliases)

@@ -16,9 +16,25 @@ internal sealed record CertificateRow(
 
     public static object Parameters(CertificateRecord r) => new
     {
-        r.Code, r.IssuerCode, LevelCode = r.LevelCode.ToString(), r.IssueDate, r.OccupationCode, r.OccupationName, r.WorkType,
-        r.NameHash, r.NameMasked, r.IdHash, r.IdMasked, r.ObtainedBy, r.Status, r.RevokedOn, r.RevocationReason,
-        r.TermFrom, r.TermTo, r.ReviewState, r.UpdatedAt,
+        r.Code,
+        r.IssuerCode,
+        LevelCode = r.LevelCode.ToString(),
+        r.IssueDate,
+        r.OccupationCode,
+        r.OccupationName,
+        r.WorkType,
+        r.NameHash,
+        r.NameMasked,
+        r.IdHash,
+        r.IdMasked,
+        r.ObtainedBy,
+        r.Status,
+        r.RevokedOn,
+        r.RevocationReason,
+        r.TermFrom,
+        r.TermTo,
+        r.ReviewState,
+        r.UpdatedAt,
     };
 }
 

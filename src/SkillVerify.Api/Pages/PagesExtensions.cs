@@ -1,14 +1,14 @@
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Primitives;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
-using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Qr;
+using SkillVerify.Api.RateLimiting;
 using SkillVerify.Api.Registry;
 using SkillVerify.Api.Verification;
 using SkillVerify.Data;

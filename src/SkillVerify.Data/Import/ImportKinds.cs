@@ -308,8 +308,15 @@ public sealed class OrganizationsKind : ImportKind
 
     public override IReadOnlyDictionary<string, string> Example { get; } = new Dictionary<string, string>
     {
-        ["code"] = "Y000044030006", ["type"] = "Y", ["name"] = "深圳市某某电子有限公司", ["province"] = "44", ["parent_code"] = "",
-        ["address"] = "广东省深圳市南山区科技园", ["contact"] = "0755-12345678", ["registered_from"] = "2021-06-01", ["registered_to"] = "",
+        ["code"] = "Y000044030006",
+        ["type"] = "Y",
+        ["name"] = "深圳市某某电子有限公司",
+        ["province"] = "44",
+        ["parent_code"] = "",
+        ["address"] = "广东省深圳市南山区科技园",
+        ["contact"] = "0755-12345678",
+        ["registered_from"] = "2021-06-01",
+        ["registered_to"] = "",
     };
 
     public override TableSpec Table => Tables.Organizations;
@@ -368,8 +375,13 @@ public sealed class ScopesKind : ImportKind
 
     public override IReadOnlyDictionary<string, string> Example { get; } = new Dictionary<string, string>
     {
-        ["organization_code"] = "Y000044030006", ["occupation_code"] = "6-25-04-08", ["occupation_name"] = "电子产品制版工", ["work_type"] = "",
-        ["levels"] = "X54321", ["valid_from"] = "2021-06-01", ["valid_to"] = "",
+        ["organization_code"] = "Y000044030006",
+        ["occupation_code"] = "6-25-04-08",
+        ["occupation_name"] = "电子产品制版工",
+        ["work_type"] = "",
+        ["levels"] = "X54321",
+        ["valid_from"] = "2021-06-01",
+        ["valid_to"] = "",
     };
 
     public override TableSpec Table => Tables.Scopes;
@@ -415,7 +427,10 @@ public sealed class StatusEventsKind : ImportKind
 
     public override IReadOnlyDictionary<string, string> Example { get; } = new Dictionary<string, string>
     {
-        ["organization_code"] = "Y000044030006", ["effective_date"] = "2024-03-01", ["status"] = "suspended", ["reason"] = "评价质量抽查不合格，暂停整改",
+        ["organization_code"] = "Y000044030006",
+        ["effective_date"] = "2024-03-01",
+        ["status"] = "suspended",
+        ["reason"] = "评价质量抽查不合格，暂停整改",
     };
 
     public override TableSpec Table => Tables.StatusEvents;
@@ -481,9 +496,20 @@ public sealed class CertificatesKind : ImportKind
 
     public override IReadOnlyDictionary<string, string> Example { get; } = new Dictionary<string, string>
     {
-        ["code"] = "Y000044030006233000015", ["issue_date"] = "2023-03-01", ["occupation_code"] = "6-25-04-08", ["occupation_name"] = "电子产品制版工",
-        ["work_type"] = "", ["holder_name"] = "张三", ["id_number"] = "11010519491231002X", ["obtained_by"] = "考核", ["status"] = "active",
-        ["revoked_on"] = "", ["revocation_reason"] = "", ["term_from"] = "", ["term_to"] = "", ["review_state"] = "not_required",
+        ["code"] = "Y000044030006233000015",
+        ["issue_date"] = "2023-03-01",
+        ["occupation_code"] = "6-25-04-08",
+        ["occupation_name"] = "电子产品制版工",
+        ["work_type"] = "",
+        ["holder_name"] = "张三",
+        ["id_number"] = "11010519491231002X",
+        ["obtained_by"] = "考核",
+        ["status"] = "active",
+        ["revoked_on"] = "",
+        ["revocation_reason"] = "",
+        ["term_from"] = "",
+        ["term_to"] = "",
+        ["review_state"] = "not_required",
     };
 
     public override TableSpec Table => Tables.Certificates;

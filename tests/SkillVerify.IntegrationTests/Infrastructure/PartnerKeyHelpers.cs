@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Partners;
-using SkillVerify.Data.Partners;
 using SkillVerify.Api.Security;
+using SkillVerify.Data.Partners;
 
 namespace SkillVerify.IntegrationTests.Infrastructure;
 

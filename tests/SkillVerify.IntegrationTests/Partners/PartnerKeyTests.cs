@@ -2,9 +2,9 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Partners;
 using SkillVerify.Api.RateLimiting;
+using SkillVerify.Api.Security;
 using SkillVerify.Data.Partners;
 using SkillVerify.IntegrationTests.Infrastructure;
-using SkillVerify.Api.Security;
 
 namespace SkillVerify.IntegrationTests.Partners;
 

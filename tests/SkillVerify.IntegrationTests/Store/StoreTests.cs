@@ -38,7 +38,10 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
     {
         var certificate = Certificate("Y000044030006233000123", name: "欧阳娜娜", id: "430102199001011234") with
         {
-            LevelCode = '3', TermFrom = new DateOnly(2023, 3, 1), TermTo = new DateOnly(2027, 2, 28), WorkType = "电焊工",
+            LevelCode = '3',
+            TermFrom = new DateOnly(2023, 3, 1),
+            TermTo = new DateOnly(2027, 2, 28),
+            WorkType = "电焊工",
         };
         var bare = Certificate("S000044030007244000001", name: "李四", id: null);
         await store.UpsertCertificatesAsync([certificate, bare]);
