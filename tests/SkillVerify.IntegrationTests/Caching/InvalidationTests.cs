@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SkillVerify.Data;
 using SkillVerify.Data.Caching;
 using SkillVerify.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
@@ -14,25 +13,20 @@ namespace SkillVerify.IntegrationTests.Caching;
 [Collection(CacheCollection.Name)]
 public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string folder = TestFolders.New("shared-");
-    private readonly List<CacheFactory> instances = [];
+    private readonly CacheInstances instances = new("shared-");
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task InitializeAsync() => await instances.OnSharedRedisAsync();
 
     public Task DisposeAsync()
     {
-        foreach (var instance in instances)
-        {
-            instance.Dispose();
-        }
-        TestFolders.Remove(folder);
+        instances.Dispose();
         return Task.CompletedTask;
     }
 
     [Fact]
     public async Task RevocationOnOneInstanceIsSeenByAnother()
     {
-        var clients = await StartInstancesAsync(3);
+        var clients = await instances.StartClientsAsync(3);
         foreach (var client in clients)
         {
             // Every instance now holds the VALID record in its own in-process cache.
@@ -59,7 +53,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task StatusChangeOnOneInstanceIsSeenByAnother()
     {
-        var clients = await StartInstancesAsync(2);
+        var clients = await instances.StartClientsAsync(2);
         const string organization = "Y001111000001";
         foreach (var client in clients)
         {
@@ -89,7 +83,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ImportByAnotherProcessIsSeenByEveryInstance()
     {
-        var clients = await StartInstancesAsync(2);
+        var clients = await instances.StartClientsAsync(2);
         const string imported = "Y000044030006233000124";
         const string other = "Y001111000001241000001";
         foreach (var client in clients)
@@ -101,11 +95,11 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // What the import CLI does: write through its own store, then publish with the shared publisher.
-        var store = new DapperStore(new SqliteDialect($"Data Source={Path.Combine(folder, "skillverify.db")}"), TimeProvider.System);
+        var store = instances.OpenStore();
         var record = await store.FindCertificateAsync(ValidCode);
         await store.UpsertCertificatesAsync([record! with { Code = imported, UpdatedAt = DateTimeOffset.UtcNow }]);
         await store.RevokeCertificateAsync(ValidCode, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
-        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(instances.Redis!, instances.Prefix))
         {
             await publisher.PublishAsync(CacheInvalidation.ForCertificates(imported, ValidCode));
         }
@@ -120,7 +114,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
 
         // A bulk import publishes "everything changed".
         await store.RevokeCertificateAsync(other, DateOnly.FromDateTime(DateTime.UtcNow), "导入：撤销");
-        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis!, prefix!))
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(instances.Redis!, instances.Prefix))
         {
             await publisher.PublishAsync(CacheInvalidation.All);
         }
@@ -135,13 +129,13 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task ImportWithTheCliIsSeenByEveryInstanceWithinASecond()
     {
-        var clients = await StartInstancesAsync(2);
+        var clients = await instances.StartClientsAsync(2);
         foreach (var client in clients)
         {
             Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
             Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
         }
-        var file = Path.Combine(folder, "revocation.csv");
+        var file = Path.Combine(instances.Folder, "revocation.csv");
         await File.WriteAllTextAsync(file,
             "code,issue_date,occupation_code,occupation_name,work_type,holder_name,id_number,obtained_by,status,revoked_on,revocation_reason,term_from,term_to,review_state\n"
             + $"{ValidCode},2023-06-15,6-31-01-03,电工,,{ValidName},440305199203154212,考核,revoked,{Today},发证机构申请撤销,,,not_required\n");
@@ -150,10 +144,10 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         var (exitCode, printed) = await Tool.RunAsync(Tool.Cli, new Dictionary<string, string>
         {
             ["Database__Provider"] = "sqlite",
-            ["ConnectionStrings__SkillVerify"] = $"Data Source={Path.Combine(folder, "skillverify.db")}",
+            ["ConnectionStrings__SkillVerify"] = $"Data Source={instances.Database}",
             ["Privacy__HashKey"] = CacheFactory.HashKey,
-            ["ConnectionStrings__Redis"] = redis!,
-            ["Cache__KeyPrefix"] = prefix!,
+            ["ConnectionStrings__Redis"] = instances.Redis!,
+            ["Cache__KeyPrefix"] = instances.Prefix,
         }, "import", "certificates", file);
         var clock = Stopwatch.StartNew();
         Assert.True(exitCode == 0, $"skillverify import exited {exitCode}: {printed}");
@@ -168,26 +162,6 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
-
-    private string? redis;
-    private string? prefix;
-
-    private async Task<List<HttpClient>> StartInstancesAsync(int count)
-    {
-        redis = await CacheFactory.SharedRedisAsync();
-        prefix = CacheFactory.NewPrefix();
-        var database = Path.Combine(folder, "skillverify.db");
-        var clients = new List<HttpClient>();
-        for (var i = 0; i < count; i++)
-        {
-            // One after the other: the first creates and seeds the shared database.
-            var factory = new CacheFactory(CacheFactory.Shared(redis, prefix, database));
-            instances.Add(factory);
-            clients.Add(factory.CreateClient());
-            Assert.Equal("Healthy", await clients[i].GetStringAsync("/health/ready"));
-        }
-        return clients;
-    }
 
     private static HttpClient Admin(HttpClient client)
     {

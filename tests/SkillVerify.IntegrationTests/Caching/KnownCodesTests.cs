@@ -21,24 +21,15 @@ public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
     private const string NeverIssued = "Y000044030006233987654"; // a registered issuer, a serial nobody issued
     private const string UnregisteredIssuer = "Y000044987654233000001";
 
-    private readonly string folder = TestFolders.New("known-");
-    private readonly List<CacheFactory> instances = [];
-    private string redis = null!;
-    private string prefix = null!;
+    private readonly CacheInstances instances = new("known-");
 
-    public async Task InitializeAsync()
-    {
-        redis = await CacheFactory.SharedRedisAsync();
-        prefix = CacheFactory.NewPrefix();
-    }
+    private string Redis => instances.Redis!;
+
+    public async Task InitializeAsync() => await instances.OnSharedRedisAsync();
 
     public Task DisposeAsync()
     {
-        foreach (var instance in instances)
-        {
-            instance.Dispose();
-        }
-        TestFolders.Remove(folder);
+        instances.Dispose();
         return Task.CompletedTask;
     }
 
@@ -55,7 +46,7 @@ public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
 
         using var fromFilter = await client.PostAsJsonAsync("/api/v1/verifications", new { code = NeverIssued, holderName = "李四" });
         Assert.Equal(0, filtered.Store.Calls(nameof(ISkillVerifyStore.FindCertificateAsync), NeverIssued));
-        Assert.False(await CacheFactory.RedisKeyExistsAsync(redis, prefix + CacheKeys.Certificate(NeverIssued)), "The filtered-out code reached Redis.");
+        Assert.False(await CacheFactory.RedisKeyExistsAsync(Redis, instances.Prefix + CacheKeys.Certificate(NeverIssued)), "The filtered-out code reached Redis.");
         using var fromStore = await plain.PostAsJsonAsync("/api/v1/verifications", new { code = NeverIssued, holderName = "李四" });
         using var wrongName = await client.PostAsJsonAsync("/api/v1/verifications", new { code = ValidCode, holderName = "李四" });
 
@@ -120,10 +111,10 @@ public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // The CLI writes through its own store and publishes "everything changed" (it names no codes).
-        var store = new DapperStore(new SqliteDialect($"Data Source={Path.Combine(folder, "skillverify.db")}"), TimeProvider.System);
+        var store = instances.OpenStore();
         var record = await store.FindCertificateAsync(ValidCode);
         await store.UpsertCertificatesAsync([record! with { Code = imported, UpdatedAt = DateTimeOffset.UtcNow }]);
-        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(redis, prefix))
+        await using (var publisher = await CacheInvalidationPublisher.ConnectAsync(Redis, instances.Prefix))
         {
             await publisher.PublishAsync(CacheInvalidation.All);
         }
@@ -139,10 +130,7 @@ public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<CacheFactory> StartAsync(bool filter)
     {
-        var factory = new CacheFactory(CacheFactory.Shared(redis, prefix, Path.Combine(folder, "skillverify.db"),
-            new Dictionary<string, string?> { ["Cache:CodeFilter"] = filter ? "true" : "false" }));
-        instances.Add(factory);
-        Assert.Equal("Healthy", await factory.CreateClient().GetStringAsync("/health/ready"));
+        var factory = await instances.StartAsync(new Dictionary<string, string?> { ["Cache:CodeFilter"] = filter ? "true" : "false" });
         if (filter)
         {
             var known = factory.Services.GetRequiredService<KnownCodes>();

@@ -12,44 +12,24 @@ namespace SkillVerify.IntegrationTests.Caching;
 /// <c>ConnectionStrings:Redis</c> naming three sentinels and a service name (<see cref="RedisSentinelGroup"/>):
 /// two instances share the Redis the sentinels point to; its primary is killed while both serve requests.
 /// </summary>
-public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SentinelFailoverTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string folder = TestFolders.New("sentinel-");
-    private readonly List<CacheFactory> instances = [];
+    private readonly CacheInstances instances = new("sentinel-");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        foreach (var instance in instances)
-        {
-            instance.Dispose();
-        }
-        TestFolders.Remove(folder);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => instances.Dispose();
 
     [Fact]
     public async Task PrimaryKilledUnderLoadFailsOverWithout5xxAndInvalidationsStillReachEveryInstance()
     {
         await using var group = await RedisSentinelGroup.StartAsync();
-        var prefix = CacheFactory.NewPrefix();
-        var database = Path.Combine(folder, "skillverify.db");
-        var clients = new List<HttpClient>();
-        for (var i = 0; i < 2; i++)
-        {
-            // One after the other: the first creates and seeds the shared database.
-            var factory = new CacheFactory(CacheFactory.Shared(group.ConnectionString, prefix, database));
-            instances.Add(factory);
-            clients.Add(factory.CreateClient());
-            Assert.Equal("Healthy", await clients[i].GetStringAsync("/health/ready"));
-        }
+        instances.Redis = group.ConnectionString;
+        var clients = await instances.StartClientsAsync(2);
         foreach (var client in clients)
         {
             Assert.Equal("VALID", await OutcomeAsync(client, ValidCode, ValidName));
         }
         // The sentinels' primary is the Redis the service uses: the records it cached are there (and on the replica).
-        Assert.True(await CacheFactory.CountRedisKeysAsync($"127.0.0.1:{group.PrimaryPort}", prefix) > 0, "nothing cached on the primary the sentinels name");
+        Assert.True(await CacheFactory.CountRedisKeysAsync($"127.0.0.1:{group.PrimaryPort}", instances.Prefix) > 0, "nothing cached on the primary the sentinels name");
         Assert.Equal(2, await SubscribedInstancesAsync(group, group.PrimaryPort));
 
         // 8 concurrent clients (4 per instance) for the whole failover.
@@ -91,15 +71,15 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IAsyncLife
             await Task.Delay(20);
         }
         output.WriteLine($"The other instance answered INVALID {sent.ElapsedMilliseconds} ms after the revocation.");
-        Assert.True(await CacheFactory.CountRedisKeysAsync($"127.0.0.1:{group.ReplicaPort}", prefix) > 0, "nothing cached on the new primary");
+        Assert.True(await CacheFactory.CountRedisKeysAsync($"127.0.0.1:{group.ReplicaPort}", instances.Prefix) > 0, "nothing cached on the new primary");
     }
 
     [Fact]
     public async Task SentinelsDownAtStartTheServiceAnswersAndConnectsOnceTheyAnswer()
     {
         await using var group = RedisSentinelGroup.Create();
-        using var factory = new CacheFactory(CacheFactory.Shared(group.ConnectionString, CacheFactory.NewPrefix(), Path.Combine(folder, "skillverify.db")));
-        var client = factory.CreateClient();
+        instances.Redis = group.ConnectionString;
+        var client = instances.Add().CreateClient();
         // No sentinel answers: Redis is down as far as the service can tell, and it answers from the database.
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
