@@ -86,26 +86,52 @@ public sealed class DapperStore : ISkillVerifyStore
     public Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default) =>
         dialect.ReadAsync(ct => FindOrganizationOnceAsync(organizationCode, ct), cancellationToken);
 
-    private async Task<OrganizationRecord?> FindOrganizationOnceAsync(string organizationCode, CancellationToken cancellationToken)
+    public Task<OrganizationRecord?> FindOrganizationOnPrimaryAsync(string organizationCode, CancellationToken cancellationToken = default) =>
+        FindOrganizationOnceAsync(organizationCode, cancellationToken, primary: true);
+
+    private async Task<OrganizationRecord?> FindOrganizationOnceAsync(string organizationCode, CancellationToken cancellationToken, bool primary = false)
     {
         var sql = StoreSql.FindOrganization;
-        await using var connection = await OpenReadAsync(cancellationToken);
+        await using var connection = primary ? await OpenAsync(cancellationToken) : await OpenReadAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(Command(sql, new { code = organizationCode }, cancellationToken));
         var org = await grid.ReadSingleOrDefaultAsync<OrganizationRow>();
         if (org is null)
         {
             return null;
         }
-        var rows = (await grid.ReadAsync<StatusEventRow>()).ToList();
+        var rows = await grid.ReadAsync<StatusEventRow>();
         var corrections = (await grid.ReadAsync<CorrectionRow>()).ToDictionary(c => c.CorrectsSeq);
+        return ToRecord(org, rows, corrections, await grid.ReadAsync<ScopeRow>(), await grid.ReadAsync<AliasRow>(), await grid.ReadAsync<QualityRow>());
+    }
+
+    public async Task<IReadOnlyList<OrganizationRecord>> ReadAllOrganizationsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(StoreSql.AllOrganizations, commandTimeout: 600, cancellationToken: cancellationToken));
+        var orgs = await grid.ReadAsync<OrganizationRow>();
+        // Each child row with its owner first, as a tuple (mapped by position) and then as the row FindOrganization reads.
+        var events = (await grid.ReadAsync<(string Owner, DateOnly EffectiveDate, string Status, string? Reason, long Seq)>())
+            .ToLookup(e => e.Owner, e => new StatusEventRow(e.EffectiveDate, e.Status, e.Reason, e.Seq), StringComparer.Ordinal);
+        var corrections = (await grid.ReadAsync<(string Owner, long CorrectsSeq, string Reason, DateTimeOffset RecordedAt)>())
+            .ToLookup(c => c.Owner, c => new CorrectionRow(c.CorrectsSeq, c.Reason, c.RecordedAt), StringComparer.Ordinal);
+        var scopes = (await grid.ReadAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>())
+            .ToLookup(s => s.Owner, s => new ScopeRow(s.OccupationCode, s.WorkType, s.ValidFrom, s.OccupationName, s.Levels, s.ValidTo), StringComparer.Ordinal);
+        var aliases = (await grid.ReadAsync<(string Owner, string Alias, string LevelCode)>())
+            .ToLookup(a => a.Owner, a => new AliasRow(a.Alias, a.LevelCode), StringComparer.Ordinal);
+        var quality = (await grid.ReadAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>())
+            .ToLookup(q => q.Owner, q => new QualityRow(q.PublishedOn, q.Result, q.Note), StringComparer.Ordinal);
+        return orgs.Select(o => ToRecord(o, events[o.Code], corrections[o.Code].ToDictionary(c => c.CorrectsSeq), scopes[o.Code], aliases[o.Code], quality[o.Code])).ToList();
+    }
+
+    private static OrganizationRecord ToRecord(OrganizationRow org, IEnumerable<StatusEventRow> rows, Dictionary<long, CorrectionRow> corrections,
+        IEnumerable<ScopeRow> scopes, IEnumerable<AliasRow> aliases, IEnumerable<QualityRow> quality)
+    {
         var events = rows.Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason, e.Seq,
             corrections.TryGetValue(e.Seq, out var c) ? new StatusRetraction(c.Reason, c.RecordedAt) : null)).ToList();
-        var scope = (await grid.ReadAsync<ScopeRow>())
-            .Select(s => new ScopeEntry(s.OccupationCode, s.OccupationName, s.WorkType.Length == 0 ? null : s.WorkType, s.Levels, s.ValidFrom, s.ValidTo)).ToList();
-        var aliases = (await grid.ReadAsync<AliasRow>()).Select(a => new OrganizationAlias(a.Alias, a.LevelCode[0])).ToList();
-        var quality = (await grid.ReadAsync<QualityRow>()).Select(q => new QualityResult(q.PublishedOn, q.Result, q.Note)).ToList();
+        var scope = scopes.Select(s => new ScopeEntry(s.OccupationCode, s.OccupationName, s.WorkType.Length == 0 ? null : s.WorkType, s.Levels, s.ValidFrom, s.ValidTo)).ToList();
         return new OrganizationRecord(org.Code, org.Type[0], org.Name, org.Province, org.ParentCode, org.Address, org.Contact,
-            org.RegisteredFrom, org.RegisteredTo, events, scope, aliases, quality, org.UpdatedAt);
+            org.RegisteredFrom, org.RegisteredTo, events, scope, aliases.Select(a => new OrganizationAlias(a.Alias, a.LevelCode[0])).ToList(),
+            quality.Select(q => new QualityResult(q.PublishedOn, q.Result, q.Note)).ToList(), org.UpdatedAt);
     }
 
     public Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default) =>
@@ -154,8 +180,6 @@ public sealed class DapperStore : ISkillVerifyStore
     }
 
     public IAsyncEnumerable<string> StreamCertificateCodesAsync(CancellationToken cancellationToken = default) => StreamCodesAsync(StoreSql.AllCertificateCodes, cancellationToken);
-
-    public IAsyncEnumerable<string> StreamOrganizationCodesAsync(CancellationToken cancellationToken = default) => StreamCodesAsync(StoreSql.AllOrganizationCodes, cancellationToken);
 
     /// <summary>One column read row by row (10M codes never sit in one list); from the primary, so codes committed just before are in.</summary>
     private async IAsyncEnumerable<string> StreamCodesAsync(string sql, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

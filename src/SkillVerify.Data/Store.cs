@@ -23,6 +23,12 @@ public interface ISkillVerifyStore
 
     Task<OrganizationRecord?> FindOrganizationAsync(string organizationCode, CancellationToken cancellationToken = default);
 
+    /// <summary>The organization as the primary holds it (not a read replica that may lag): the API's in-memory registry reloads it after a write.</summary>
+    Task<OrganizationRecord?> FindOrganizationOnPrimaryAsync(string organizationCode, CancellationToken cancellationToken = default);
+
+    /// <summary>Every organization of the registry with all it holds, from the primary, in one batch of queries (the API's in-memory registry).</summary>
+    Task<IReadOnlyList<OrganizationRecord>> ReadAllOrganizationsAsync(CancellationToken cancellationToken = default);
+
     Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default);
 
     Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default);
@@ -32,8 +38,6 @@ public interface ISkillVerifyStore
     /// <summary>Every certificate code, streamed from the primary in no set order (the API builds its filter of issued codes from it).</summary>
     IAsyncEnumerable<string> StreamCertificateCodesAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Every organization code of the registry, streamed from the primary in no set order (the API's in-memory registry).</summary>
-    IAsyncEnumerable<string> StreamOrganizationCodesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Marks a certificate revoked (撤销). False when no such certificate exists.</summary>
     Task<bool> RevokeCertificateAsync(string code, DateOnly effectiveDate, string reason, CancellationToken cancellationToken = default);

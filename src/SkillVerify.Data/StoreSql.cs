@@ -29,6 +29,22 @@ public static class StoreSql
             FROM organization_quality_results WHERE organization_code = @code ORDER BY published_on;
             """;
 
+    /// <summary><see cref="FindOrganization"/> for the whole registry, each child row with its owner first (the API's in-memory registry).</summary>
+    public static readonly string AllOrganizations = $"""
+            SELECT {Tables.Organizations.ColumnList()}
+            FROM organizations;
+            SELECT organization_code, {Tables.StatusEvents.ColumnListWithout(Owner)}, seq
+            FROM organization_status_events ORDER BY organization_code, seq;
+            SELECT organization_code, corrects_seq, reason, recorded_at
+            FROM organization_status_corrections;
+            SELECT organization_code, {Tables.Scopes.ColumnListWithout(Owner)}
+            FROM organization_scopes ORDER BY organization_code, occupation_code, work_type, valid_from;
+            SELECT organization_code, {Tables.Aliases.ColumnListWithout(Owner)}
+            FROM organization_aliases ORDER BY organization_code, alias;
+            SELECT organization_code, {Tables.QualityResults.ColumnListWithout(Owner)}
+            FROM organization_quality_results ORDER BY organization_code, published_on;
+            """;
+
     public const string Snapshot = "SELECT version, updated_at FROM registry_snapshot WHERE id = 1";
 
     public const string RevokeCertificate = """
@@ -57,8 +73,6 @@ public static class StoreSql
     public const string CountCertificates = "SELECT COUNT(*) FROM certificates";
 
     public const string AllCertificateCodes = "SELECT code FROM certificates";
-
-    public const string AllOrganizationCodes = "SELECT code FROM organizations";
 
     public const string AppliedMigrations = "SELECT script FROM schema_migrations";
 
@@ -106,7 +120,7 @@ public static class StoreSql
         yield return (nameof(InsertCorrection), InsertCorrection);
         yield return (nameof(CountCertificates), CountCertificates);
         yield return (nameof(AllCertificateCodes), AllCertificateCodes);
-        yield return (nameof(AllOrganizationCodes), AllOrganizationCodes);
+        yield return (nameof(AllOrganizations), AllOrganizations);
         yield return (nameof(AppliedMigrations), AppliedMigrations);
         yield return (nameof(RecordMigration), RecordMigration);
         yield return (nameof(SelectOne), SelectOne);

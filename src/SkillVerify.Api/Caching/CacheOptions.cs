@@ -26,6 +26,13 @@ public sealed class CacheOptions
     /// </summary>
     public bool CodeFilter { get; set; } = true;
 
+    /// <summary>
+    /// The registry's records answered from memory too (<see cref="KnownCodes"/>), so a verification reads at most its
+    /// certificate through the cache; false reads registered organizations through the cache and the store again
+    /// (unregistered codes are still ruled out while <see cref="CodeFilter"/> is on): the A/B in load-tests/.
+    /// </summary>
+    public bool RegistryInMemory { get; set; } = true;
+
     /// <summary>The code filter's false-positive rate at its capacity (the store's count at build time plus a quarter): 0.001 is 1.8 bytes a code.</summary>
     [Range(0.000001, 0.1, ErrorMessage = "Cache:CodeFilterFalsePositiveRate (Cache__CodeFilterFalsePositiveRate) must be from {1} to {2}.")]
     public double CodeFilterFalsePositiveRate { get; set; } = 0.001;

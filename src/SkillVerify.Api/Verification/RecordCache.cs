@@ -26,9 +26,8 @@ public readonly record struct Cached<T>(T? Value, bool FromCache) where T : clas
 /// </summary>
 public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOptions<CacheOptions> options, KnownCodes known)
 {
-    // A code the in-memory sets rule out is not found, from memory (KnownCodes): no cache, no database.
+    // A code the in-memory filter rules out is not found, from memory (KnownCodes): no cache, no database.
     private static readonly Task<Cached<CertificateRecord>> NoCertificate = Task.FromResult(new Cached<CertificateRecord>(null, FromCache: true));
-    private static readonly Task<Cached<OrganizationRecord>> NoOrganization = Task.FromResult(new Cached<OrganizationRecord>(null, FromCache: true));
 
     private static readonly TimeSpan SnapshotTtl = TimeSpan.FromSeconds(5);
 
@@ -46,10 +45,19 @@ public sealed class RecordCache(ISkillVerifyStore store, IFusionCache cache, IOp
     });
 
     public Task<Cached<CertificateRecord>> GetCertificateAsync(string code, CancellationToken cancellationToken) => known.RulesOutCertificate(code) ? NoCertificate :
-        GetAsync(CacheKeys.Certificate(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), missingStaysLocal: false, cancellationToken);
+        GetCertificateThroughCacheAsync(code, cancellationToken);
 
-    public Task<Cached<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) => known.RulesOutOrganization(code) ? NoOrganization :
-        GetAsync(CacheKeys.Organization(code), code, static (s, c, ct) => s.FindOrganizationAsync(c, ct), missingStaysLocal: true, cancellationToken);
+    private async Task<Cached<CertificateRecord>> GetCertificateThroughCacheAsync(string code, CancellationToken cancellationToken)
+    {
+        var cached = await GetAsync(CacheKeys.Certificate(code), code, static (s, c, ct) => s.FindCertificateAsync(c, ct), missingStaysLocal: false, cancellationToken);
+        // Written to Redis by a build whose serializer wrote a null ID hash as "" (dotnet/runtime#129833; SharedCache): no ID on record.
+        return cached.Value is { IdHash.Length: 0 } r ? cached with { Value = r with { IdHash = null } } : cached;
+    }
+
+    /// <summary>From the in-memory registry when it answers (<see cref="KnownCodes.TryGetOrganization"/>: no cache, no database), else through the cache.</summary>
+    public ValueTask<Cached<OrganizationRecord>> GetOrganizationAsync(string code, CancellationToken cancellationToken) =>
+        known.TryGetOrganization(code, out var organization) ? new(new Cached<OrganizationRecord>(organization, FromCache: true)) :
+        new(GetAsync(CacheKeys.Organization(code), code, static (s, c, ct) => s.FindOrganizationAsync(c, ct), missingStaysLocal: true, cancellationToken));
 
     public async Task<RegistrySnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
     {

@@ -66,8 +66,9 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
                 Rules: decoder.Settings), null, snapshot, false, false, answeredBy);
         }
 
-        // The record cache (which first asks KnownCodes: a never-issued code or an unregistered issuer costs no I/O),
-        // then the store behind it: the issuer, its parent body when it is a site, the certificate.
+        // The issuer and its parent body (when it is a site) from the in-memory registry (KnownCodes), the certificate through
+        // the record cache (a never-issued code ruled out in memory first), then the store behind it: one Redis read at most.
+        // Until the registry is built, or while an invalidation may have been missed, the issuer goes through the cache too.
         var issuer = await records.GetOrganizationAsync(certificateCode.OrganizationCode, cancellationToken);
         // A site's entitlement depends on its parent body's state (domain.md §3).
         var parent = issuer.Value?.ParentCode is { } parentCode ? await records.GetOrganizationAsync(parentCode, cancellationToken) : new Cached<OrganizationRecord>(null, true);

@@ -45,13 +45,21 @@ public static class SharedCache
         return cache;
     }
 
-    /// <summary>Source-generated contracts for the cached records; anything else FusionCache stores (its tag and clear markers) by reflection.</summary>
-    public static FusionCacheSystemTextJsonSerializer Serializer { get; } = new(new JsonSerializerOptions
+    /// <summary>
+    /// Source-generated contracts for the cached records (no reflection per request; the same bytes the reflection-based
+    /// serializer writes, CacheSerializerTests); anything else FusionCache stores (its tag and clear markers) by reflection.
+    /// </summary>
+    public static JsonSerializerOptions SerializerOptions { get; } = new()
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(CacheJsonContext.Default, new DefaultJsonTypeInfoResolver()),
-    });
+    };
+
+    public static FusionCacheSystemTextJsonSerializer Serializer { get; } = new(SerializerOptions);
 }
 
+// Metadata only, no generated fast path: that path writes a null byte[] as "" (dotnet/runtime#129833), which reads back as an
+// empty ID hash — "an ID on record" that matches nothing. The metadata path uses the framework's converters: null stays null.
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<CertificateRecord>))]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<OrganizationRecord>))]
 [JsonSerializable(typeof(FusionCacheDistributedEntry<RegistrySnapshot>))]
