@@ -23,24 +23,20 @@ public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLife
     private const string SiteCode = "Y001111000001241000001"; // issued 2024-04-02
     private const string SiteHolder = "李建国";
 
-    private readonly string folder = TestFolders.New("registry-");
-    private readonly List<CacheFactory> instances = [];
+    private readonly CacheInstances instances = new("registry-");
     private string redis = null!;
     private string prefix = null!;
 
     public async Task InitializeAsync()
     {
-        redis = await CacheFactory.SharedRedisAsync();
-        prefix = CacheFactory.NewPrefix();
+        await instances.OnSharedRedisAsync();
+        redis = instances.Redis!;
+        prefix = instances.Prefix;
     }
 
     public Task DisposeAsync()
     {
-        foreach (var instance in instances)
-        {
-            instance.Dispose();
-        }
-        TestFolders.Remove(folder);
+        instances.Dispose();
         return Task.CompletedTask;
     }
 
@@ -126,10 +122,10 @@ public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLife
     public async Task NothingIsAnsweredFromMemoryWhileRedisIsDown()
     {
         await using var own = await PrivateRedis.StartAsync();
-        var factory = new CacheFactory(CacheFactory.Shared(own.Address, prefix));
-        instances.Add(factory);
+        instances.Redis = own.Address;
+        var factory = instances.Add();
         var client = factory.CreateClient();
-        Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
+        Assert.Equal("Healthy", await CacheInstances.ReadyAsync(client));
         var known = factory.Services.GetRequiredService<KnownCodes>();
         await EventuallyAsync(() => Task.FromResult(known.Serving), Stopwatch.StartNew());
         Assert.Equal("VALID", await OutcomeAsync(client, SiteCode, SiteHolder));
@@ -152,9 +148,7 @@ public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLife
 
     private async Task<CacheFactory> StartAsync(Dictionary<string, string?>? more = null)
     {
-        var factory = new CacheFactory(CacheFactory.Shared(redis, prefix, Path.Combine(folder, "skillverify.db"), more));
-        instances.Add(factory);
-        Assert.Equal("Healthy", await factory.CreateClient().GetStringAsync("/health/ready"));
+        var factory = await instances.StartAsync(more);
         var known = factory.Services.GetRequiredService<KnownCodes>();
         await EventuallyAsync(() => Task.FromResult(known.Serving), Stopwatch.StartNew());
         return factory;
