@@ -19,7 +19,7 @@ namespace SkillVerify.Api.Caching;
 /// told (a CLI import that could not reach Redis) is caught by a count of the certificates every <c>Cache:LocalSeconds</c>,
 /// the staleness the record cache has too. Codes are never deleted, so a count that did not move means no code was added.
 /// </summary>
-public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalidator, StorageReadiness storage, IOptions<CacheOptions> options,
+public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalidator, StorageReadiness storage, IOptions<CacheOptions> options,
     ILogger<KnownCodes> logger, IConnectionMultiplexer? redis = null) : BackgroundService
 {
     /// <summary>Room for imports until the next build; and the smallest filter (1M codes: 1.8 MB at p = 0.001).</summary>
@@ -99,7 +99,7 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Counting certificates for the code filter failed ({Error}); it is checked again later.", ex.GetType().Name);
+                CountFailed(logger, ex.GetType().Name);
                 rebuild = false;
             }
         }
@@ -132,9 +132,11 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
                 // Serves only if nothing was missed since the build began, and messages can arrive.
                 serving = generation == Interlocked.Read(ref distrusted) && (redis is null || redis.IsConnected) ? sets : null;
             }
-            logger.LogInformation("Known codes built in {Ms} ms: {Organizations} organizations, {Certificates} certificates in a {Mb:F1} MB filter "
-                + "(expected false-positive rate {Rate:P3}){Serving}.", clock.ElapsedMilliseconds, sets.Organizations.Count, sets.Certificates.Added,
-                sets.Certificates.Bytes / 1048576.0, sets.Certificates.ExpectedFalsePositiveRate, serving is null ? "; not used until rebuilt" : "");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                Built(logger, clock.ElapsedMilliseconds, sets.Organizations.Count, sets.Certificates.Added, sets.Certificates.Bytes / 1048576.0,
+                    sets.Certificates.ExpectedFalsePositiveRate, serving is null ? "; not used until rebuilt" : "");
+            }
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -143,7 +145,7 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             {
                 building = null;
             }
-            logger.LogWarning("Building the known codes failed ({Error}); lookups go to the store meanwhile, retried in 5 s.", ex.GetType().Name);
+            BuildFailed(logger, ex.GetType().Name);
             return false;
         }
     }
@@ -198,4 +200,14 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             }
         }
     }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Counting certificates for the code filter failed ({Error}); it is checked again later.")]
+    private static partial void CountFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, SkipEnabledCheck = true,
+        Message = "Known codes built in {Ms} ms: {Organizations} organizations, {Certificates} certificates in a {Mb:F1} MB filter (expected false-positive rate {Rate:P3}){Serving}.")]
+    private static partial void Built(ILogger logger, long ms, int organizations, long certificates, double mb, double rate, string serving);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Building the known codes failed ({Error}); lookups go to the store meanwhile, retried in 5 s.")]
+    private static partial void BuildFailed(ILogger logger, string error);
 }
