@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -167,7 +168,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The import was seen only after {clock.ElapsedMilliseconds} ms.");
     }
 
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private string? redis;
     private string? prefix;
