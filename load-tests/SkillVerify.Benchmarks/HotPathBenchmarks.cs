@@ -10,7 +10,7 @@ namespace SkillVerify.Benchmarks;
 /// <summary>The pure steps of a hot verification, each with its allocations.</summary>
 [MemoryDiagnoser]
 [ShortRunJob]
-public class HotPathBenchmarks
+public class HotPathBenchmarks : IDisposable
 {
     private static readonly CodeDecoder Decoder = new(CodeRuleSettings.Default, TimeProvider.System);
     private static readonly HolderHasher Hasher = new(new byte[32]);
@@ -56,5 +56,11 @@ public class HotPathBenchmarks
         sink.Position = 0;
         JsonSerializer.Serialize(sink, response, VerificationJson.Default.VerificationResponse);
         return sink.Position;
+    }
+
+    public void Dispose()
+    {
+        sink.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkillVerify.Domain.Codes;
 
 namespace SkillVerify.Domain.Tests;
@@ -109,7 +110,7 @@ public class CodeParserTests
         Assert.Equal(expectedPosition, error.Position);
         Assert.False(string.IsNullOrWhiteSpace(error.MessageZh));
         Assert.False(string.IsNullOrWhiteSpace(error.MessageEn));
-        Assert.Contains(expectedPosition.ToString(), error.MessageEn);
+        Assert.Contains(expectedPosition.ToString(CultureInfo.InvariantCulture), error.MessageEn);
     }
 
     [Fact]

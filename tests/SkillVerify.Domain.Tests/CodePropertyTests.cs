@@ -1,3 +1,4 @@
+using System.Globalization;
 using CsCheck;
 using SkillVerify.Domain.Codes;
 
@@ -27,7 +28,7 @@ public class CodePropertyTests
         from year in Gen.Int[0, 99]
         from level in Gen.OneOf('X', '5', '4', '3', '2', '1', 'T', 'S')
         from serial in Gen.Int[0, 999_999]
-        select CertificateCode.Format(type, body.ToString("0000"), province, site, 2000 + year, level, serial.ToString("000000"));
+        select CertificateCode.Format(type, body.ToString("0000", CultureInfo.InvariantCulture), province, site, 2000 + year, level, serial.ToString("000000", CultureInfo.InvariantCulture));
 
     [Fact]
     public void AnyStringUpToOneHundredCharactersDecodesOrIsRejectedWithAProblemCode()

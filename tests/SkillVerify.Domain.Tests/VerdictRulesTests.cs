@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -24,7 +25,7 @@ public class VerdictRulesTests
 
     private static CertificateRecord Cert(string code, DateOnly? issued = null, string? obtained = null, string? workType = null,
         DateOnly? termFrom = null, DateOnly? termTo = null, string review = ReviewState.NotRequired, string? id = null) => new(
-        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 6, 15), "6-31-01-03", "电工", workType,
+        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.AsSpan(13, 2), CultureInfo.InvariantCulture), 6, 15), "6-31-01-03", "电工", workType,
         Hasher.HashName("王小明"), "王*明", id is null ? null : Hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
         obtained ?? (code[15] is 'T' or 'S' ? "评聘" : code[15] == 'X' ? "转正定级考核" : "考核"), CertificateStatus.Active, null, null,
         termFrom, termTo, review, DateTimeOffset.UnixEpoch);

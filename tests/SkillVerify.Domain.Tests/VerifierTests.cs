@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Verification;
@@ -20,7 +21,7 @@ public class VerifierTests
     private static CertificateRecord Record(string code = "Y000044030006233000123", DateOnly? issued = null, string occupation = "6-31-01-03",
         string status = CertificateStatus.Active, DateOnly? termFrom = null, DateOnly? termTo = null, string review = ReviewState.NotRequired, string? id = null,
         string? obtained = null, string? workType = null) => new(
-        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 6, 15), occupation, "电工", workType,
+        code, code[..13], code[15], issued ?? new DateOnly(2000 + int.Parse(code.AsSpan(13, 2), CultureInfo.InvariantCulture), 6, 15), occupation, "电工", workType,
         Hasher.HashName("王小明"), "王*明", id is null ? null : Hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
         obtained ?? (code[15] is 'T' or 'S' ? "评聘" : code[15] == 'X' ? "转正定级考核" : "考核"), status, status == CertificateStatus.Revoked ? new DateOnly(2024, 3, 1) : null, status == CertificateStatus.Revoked ? "舞弊" : null,
         termFrom, termTo, review, DateTimeOffset.UnixEpoch);

@@ -11,7 +11,7 @@ namespace SkillVerify.Api.Caching;
 /// other instances through its backplane (the import CLI does the same with <see cref="CacheInvalidationPublisher"/>);
 /// what FusionCache does not hold — the registry answers in the output cache — each instance evicts on receipt.
 /// </summary>
-public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore outputCache, ILogger<CacheInvalidator> logger, IConnectionMultiplexer? redis = null)
+public sealed partial class CacheInvalidator(IFusionCache records, IOutputCacheStore outputCache, ILogger<CacheInvalidator> logger, IConnectionMultiplexer? redis = null)
     : IHostedService
 {
     /// <summary>
@@ -51,7 +51,7 @@ public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore out
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("Could not tell the other instances of a cache invalidation ({Error}); they see the change within their local cache lifetime.", ex.GetType().Name);
+            NotTold(logger, ex.GetType().Name);
             told = false;
             await RemoveAsync(invalidation, HereOnly, cancellationToken);
         }
@@ -125,7 +125,7 @@ public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore out
         }
         catch (Exception ex)
         {
-            logger.LogWarning("Evicting registry answers failed: {Error}", ex.GetType().Name);
+            RegistryEvictionFailed(logger, ex.GetType().Name);
         }
     }
 
@@ -138,7 +138,16 @@ public sealed class CacheInvalidator(IFusionCache records, IOutputCacheStore out
         }
         catch (Exception ex)
         {
-            logger.LogWarning("The second eviction pass failed: {Error}", ex.GetType().Name);
+            SecondPassFailed(logger, ex.GetType().Name);
         }
     }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Could not tell the other instances of a cache invalidation ({Error}); they see the change within their local cache lifetime.")]
+    private static partial void NotTold(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Evicting registry answers failed: {Error}")]
+    private static partial void RegistryEvictionFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The second eviction pass failed: {Error}")]
+    private static partial void SecondPassFailed(ILogger logger, string error);
 }

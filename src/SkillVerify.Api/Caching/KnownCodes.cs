@@ -23,7 +23,7 @@ namespace SkillVerify.Api.Caching;
 /// staleness the record cache has too: a count of the certificates (codes are never deleted, so a count that did not
 /// move means no code was added) and the registry snapshot's version (bumped by every registry write).
 /// </summary>
-public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalidator, StorageReadiness storage, IOptions<CacheOptions> options,
+public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalidator, StorageReadiness storage, IOptions<CacheOptions> options,
     ILogger<KnownCodes> logger, IConnectionMultiplexer? redis = null) : BackgroundService
 {
     /// <summary>Room for imports until the next build; and the smallest filter (1M codes: 1.8 MB at p = 0.001).</summary>
@@ -146,7 +146,7 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Checking the store for unannounced writes failed ({Error}); it is checked again later.", ex.GetType().Name);
+                CountFailed(logger, ex.GetType().Name);
                 rebuild = false;
             }
         }
@@ -183,9 +183,12 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
                 // Serves only if nothing was missed since the build began, and messages can arrive.
                 serving = generation == Interlocked.Read(ref distrusted) && (redis is null || redis.IsConnected) ? sets : null;
             }
-            logger.LogInformation("Known codes built in {Ms} ms: {Organizations} organizations (about {RegistryMb:F1} MB), {Certificates} certificates in a {Mb:F1} MB filter "
-                + "(expected false-positive rate {Rate:P3}){Serving}.", clock.ElapsedMilliseconds, sets.Organizations.Count, EstimateBytes(sets) / 1048576.0, sets.Certificates.Added,
-                sets.Certificates.Bytes / 1048576.0, sets.Certificates.ExpectedFalsePositiveRate, serving is null ? "; not used until rebuilt" : "");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                var registryMb = EstimateBytes(sets) / 1048576.0;
+                Built(logger, clock.ElapsedMilliseconds, sets.Organizations.Count, registryMb, sets.Certificates.Added, sets.Certificates.Bytes / 1048576.0,
+                    sets.Certificates.ExpectedFalsePositiveRate, serving is null ? "; not used until rebuilt" : "");
+            }
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -194,7 +197,7 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             {
                 building = null;
             }
-            logger.LogWarning("Building the known codes failed ({Error}); lookups go to the store meanwhile, retried in 5 s.", ex.GetType().Name);
+            BuildFailed(logger, ex.GetType().Name);
             return false;
         }
     }
@@ -257,8 +260,7 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Reloading {Count} organizations failed ({Error}); they are read from the cache and the store meanwhile, retried in {Seconds} s.",
-                    all ? "all" : batch.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.GetType().Name, ReloadRetry.TotalSeconds);
+                ReloadFailed(logger, all ? "all" : batch.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.GetType().Name, ReloadRetry.TotalSeconds);
                 lock (gate)
                 {
                     foreach (var item in batch)
@@ -424,4 +426,18 @@ public sealed class KnownCodes(ISkillVerifyStore store, CacheInvalidator invalid
             }
         }
     }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Checking the store for unannounced writes failed ({Error}); it is checked again later.")]
+    private static partial void CountFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, SkipEnabledCheck = true,
+        Message = "Known codes built in {Ms} ms: {Organizations} organizations (about {RegistryMb:F1} MB), {Certificates} certificates in a {Mb:F1} MB filter (expected false-positive rate {Rate:P3}){Serving}.")]
+    private static partial void Built(ILogger logger, long ms, int organizations, double registryMb, long certificates, double mb, double rate, string serving);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Building the known codes failed ({Error}); lookups go to the store meanwhile, retried in 5 s.")]
+    private static partial void BuildFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning,
+        Message = "Reloading {Count} organizations failed ({Error}); they are read from the cache and the store meanwhile, retried in {Seconds} s.")]
+    private static partial void ReloadFailed(ILogger logger, string count, string error, double seconds);
 }

@@ -37,7 +37,7 @@ public sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisBreaker 
 /// Follows FusionCache's circuit breaker on Redis (L2): logs when it opens and closes — without cache keys, which
 /// name certificates, so FusionCache itself logs nothing — and tells the health check while it is open.
 /// </summary>
-public sealed class RedisBreaker(IOptions<CacheOptions> options, TimeProvider time, ILogger<RedisBreaker> logger)
+public sealed partial class RedisBreaker(IOptions<CacheOptions> options, TimeProvider time, ILogger<RedisBreaker> logger)
 {
     private long openUntil;
 
@@ -48,12 +48,18 @@ public sealed class RedisBreaker(IOptions<CacheOptions> options, TimeProvider ti
         if (e.IsClosed)
         {
             Volatile.Write(ref openUntil, 0);
-            logger.LogInformation("Redis answers again: the cache uses it.");
+            Closed(logger);
         }
         else
         {
             Volatile.Write(ref openUntil, (time.GetUtcNow() + TimeSpan.FromMilliseconds(options.Value.RedisBreakMs)).UtcTicks);
-            logger.LogWarning("Redis failing: bypassed for {Break} ms, answering from the database.", options.Value.RedisBreakMs);
+            Opened(logger, options.Value.RedisBreakMs);
         }
     };
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Redis answers again: the cache uses it.")]
+    private static partial void Closed(ILogger logger);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Redis failing: bypassed for {Break} ms, answering from the database.")]
+    private static partial void Opened(ILogger logger, int @break);
 }

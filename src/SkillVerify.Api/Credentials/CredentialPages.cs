@@ -152,7 +152,7 @@ public static class CredentialPages
         _ => value.ToJsonString(),
     };
 
-    private static IResult Page(HttpContext context, string title, string body)
+    private static ContentHttpResult Page(HttpContext context, string title, string body)
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";

@@ -31,7 +31,7 @@ public sealed partial class CredentialsJsonContext : JsonSerializerContext;
 /// Electronic certificates a holder can carry abroad (docs/credentials.md): the SD-JWT VC download, the status
 /// list, the did:web document and the verification of a presented credential.
 /// </summary>
-public static class CredentialsApi
+public static partial class CredentialsApi
 {
     public const string FileMediaType = "application/dc+sd-jwt";
 
@@ -159,7 +159,7 @@ public static class CredentialsApi
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.Data.Common.DbException or TimeoutException)
         {
-            loggers.CreateLogger(typeof(CredentialsApi)).LogWarning("The status list could not be built: {Error}", ex.GetType().Name);
+            StatusListFailed(loggers.CreateLogger(typeof(CredentialsApi)), ex.GetType().Name);
             context.Response.Headers.RetryAfter = "30";
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "Unavailable.", "status_list.unavailable",
                 "状态列表暂时无法生成，请稍后再取；在此之前可继续使用上次取得且未过期的列表。",
@@ -247,4 +247,7 @@ public static class CredentialsApi
         context.Response.Headers.CacheControl = "public, max-age=300";
         return TypedResults.Text(document.ToJsonString(), "application/did+json");
     }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "The status list could not be built: {Error}")]
+    private static partial void StatusListFailed(ILogger logger, string error);
 }

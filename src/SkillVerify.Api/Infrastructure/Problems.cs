@@ -42,9 +42,9 @@ public static class Problems
     public static void Customize(ProblemDetailsContext context)
     {
         var extensions = context.ProblemDetails.Extensions;
-        if (!extensions.ContainsKey("code"))
+        if (!extensions.TryGetValue("code", out var code))
         {
-            extensions["code"] = context.ProblemDetails.Status switch
+            code = extensions["code"] = context.ProblemDetails.Status switch
             {
                 StatusCodes.Status404NotFound => "http.not_found",
                 StatusCodes.Status405MethodNotAllowed => "http.method_not_allowed",
@@ -74,9 +74,9 @@ public static class Problems
         extensions.Remove("exception");
         // The framework's own problems (415 from routing, 405, 404) have no detail: the English sentence it is.
         context.ProblemDetails.Detail ??= extensions["messageEn"] as string;
-        if (extensions["code"] is string code)
+        if (code is string text)
         {
-            context.ProblemDetails.Type = TypeUri(code);
+            context.ProblemDetails.Type = TypeUri(text);
         }
         if (context.ProblemDetails.Status == StatusCodes.Status401Unauthorized)
         {
@@ -89,7 +89,7 @@ public static class Problems
 /// Turns failures into problem details without stack traces: a data source that is down is a 503
 /// with Retry-After (nothing false gets cached), a malformed request is a 4xx, anything else a plain 500.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 zh = "数据源暂时不可用，请稍后重试。";
                 en = "The data source is unavailable right now; try again shortly.";
                 httpContext.Response.Headers.RetryAfter = "5";
-                logger.LogWarning("Data source unavailable: {Error}", exception.GetType().Name);
+                DataSourceUnavailable(logger, exception.GetType().Name);
                 break;
             case OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested:
                 return true;
@@ -118,7 +118,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 code = "server.error";
                 zh = "服务内部错误。";
                 en = "An internal error occurred.";
-                logger.LogError("Unhandled {Error} at {Endpoint}", exception.GetType().FullName, httpContext.GetEndpoint()?.DisplayName);
+                Unhandled(logger, exception.GetType().FullName, httpContext.GetEndpoint()?.DisplayName);
                 break;
         }
         httpContext.Response.StatusCode = status;
@@ -135,6 +135,12 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             },
         });
     }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Data source unavailable: {Error}")]
+    private static partial void DataSourceUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Unhandled {Error} at {Endpoint}")]
+    private static partial void Unhandled(ILogger logger, string? error, string? endpoint);
 }
 
 /// <summary>Thrown when the database cannot be reached, whatever the engine.</summary>

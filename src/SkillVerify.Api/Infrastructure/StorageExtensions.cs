@@ -26,7 +26,7 @@ public sealed class PrivacyOptions
 /// </summary>
 public sealed record StorageLayout(string Provider, string ConnectionString, bool EmbeddedDefault, string DataDirectory, bool Demo);
 
-public static class StorageExtensions
+public static partial class StorageExtensions
 {
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
@@ -118,14 +118,14 @@ public static class StorageExtensions
                 {
                     if (await TryInitializeAsync(app, afterStorage, readiness, stopping))
                     {
-                        app.Logger.LogInformation("The database is reachable again: storage initialized, /health/ready answers 200.");
+                        DatabaseReachableAgain(app.Logger);
                         return;
                     }
                 }
                 catch (HashKeyMismatchException e)
                 {
                     // Serving with another key would answer NOT_FOUND for every stored holder: refuse to serve at all.
-                    app.Logger.LogCritical("SkillVerify cannot serve this database: {Reason}", e.Message);
+                    DatabaseRefused(app.Logger, e.Message);
                     Console.Error.WriteLine("SkillVerify cannot start: " + e.Message);
                     readiness.MarkFailed(e.Message);
                     Environment.ExitCode = 2;
@@ -147,19 +147,20 @@ public static class StorageExtensions
         {
             await store.MigrateAsync(cancellationToken);
             await HashKeyFingerprint.CheckOrRecordAsync(app.Services.GetRequiredService<SqlDialect>(), hasher, time, cancellationToken);
-            if (layout.Demo && await DemoData.SeedIfEmptyAsync(store, hasher, time))
+            if (layout.Demo && await DemoData.SeedIfEmptyAsync(store, hasher, time, cancellationToken))
             {
-                app.Logger.LogInformation("Filled the embedded database with the demo dataset ({Count} hand-made cases).", DemoData.Cases.Count);
+                DemoDataSeeded(app.Logger, DemoData.Cases.Count);
             }
             if (afterStorage is not null)
             {
                 await afterStorage();
             }
-            app.Logger.LogInformation("Storage: {Provider}{Embedded}{Replica}.", layout.Provider, layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "",
-                app.Services.GetRequiredService<SqlDialect>().HasReadReplica ? ", lookups from the read replica (ConnectionStrings:SkillVerifyReadOnly)" : "");
+            var embedded = layout.EmbeddedDefault ? $" (embedded default in {layout.DataDirectory})" : "";
+            var replica = app.Services.GetRequiredService<SqlDialect>().HasReadReplica ? ", lookups from the read replica (ConnectionStrings:SkillVerifyReadOnly)" : "";
+            StorageResolved(app.Logger, layout.Provider, embedded, replica);
             if (layout.Demo)
             {
-                app.Logger.LogWarning("Demo mode (Demo:Enabled): demo dataset and the published demo admin and partner keys. Never for real data.");
+                DemoModeOn(app.Logger);
             }
             readiness.MarkReady();
             return true;
@@ -170,7 +171,7 @@ public static class StorageExtensions
             var sentence = $"The database ({layout.Provider}) cannot be reached ({e.GetType().Name}: {e.Message.Split('\n')[0].Trim()}); "
                 + "the service is up but not ready (/health/ready answers 503) and retries until the database answers.";
             readiness.MarkWaiting(sentence);
-            app.Logger.LogWarning("{Sentence}", sentence);
+            DatabaseUnreachable(app.Logger, sentence);
             return false;
         }
     }
@@ -204,6 +205,24 @@ public static class StorageExtensions
             throw new OptionsValidationException(nameof(PrivacyOptions), typeof(PrivacyOptions), [e.Message]);
         }
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "The database is reachable again: storage initialized, /health/ready answers 200.")]
+    private static partial void DatabaseReachableAgain(ILogger logger);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Critical, Message = "SkillVerify cannot serve this database: {Reason}")]
+    private static partial void DatabaseRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Filled the embedded database with the demo dataset ({Count} hand-made cases).")]
+    private static partial void DemoDataSeeded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Storage: {Provider}{Embedded}{Replica}.")]
+    private static partial void StorageResolved(ILogger logger, string provider, string embedded, string replica);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Demo mode (Demo:Enabled): demo dataset and the published demo admin and partner keys. Never for real data.")]
+    private static partial void DemoModeOn(ILogger logger);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "{Sentence}")]
+    private static partial void DatabaseUnreachable(ILogger logger, string sentence);
 }
 
 /// <summary>Settings under <c>Codes</c>: the coding rule's first year (assumed 2019) and the first day of X/T/S (reference data, 2022-03-01 assumed).</summary>

@@ -22,12 +22,28 @@ public sealed partial class VerificationAudit(ILoggerFactory loggers, TimeProvid
 
     private readonly ILogger logger = loggers.CreateLogger(Category);
 
-    internal void Write(string channel, string caller, string outcome, string? code) =>
-        Audited(logger, VerificationChannels.Tag(channel), string.IsNullOrWhiteSpace(caller) ? Anonymous : caller, outcome, MaskCode(code), Now());
+    internal void Write(string channel, string caller, string outcome, string? code)
+    {
+        // Checked here, not in Audited: nothing is masked or formatted when the audit category is filtered out.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var tag = VerificationChannels.Tag(channel);
+            var masked = MaskCode(code);
+            var at = Now();
+            Audited(logger, tag, string.IsNullOrWhiteSpace(caller) ? Anonymous : caller, outcome, masked, at);
+        }
+    }
 
     /// <summary>One admin write: <paramref name="who"/> is the key's fingerprint, <paramref name="target"/> a masked certificate code or an organization code.</summary>
-    public void WriteAdmin(string who, string action, string target, string? reason) =>
-        AdminAudited(logger, who, action, target, MaskCodesIn(reason ?? ""), Now());
+    public void WriteAdmin(string who, string action, string target, string? reason)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var masked = MaskCodesIn(reason ?? "");
+            var at = Now();
+            AdminAudited(logger, who, action, target, masked, at);
+        }
+    }
 
     /// <summary>A free-text reason as the audit keeps it: any certificate code written in it masked like a target.</summary>
     internal static string MaskCodesIn(string text) => CodeInText().Replace(text, m => m.Value[..16] + "******");
@@ -51,11 +67,11 @@ public sealed partial class VerificationAudit(ILoggerFactory loggers, TimeProvid
 
     private string Now() => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(EventId = 9001, EventName = "VerificationAudited", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 9001, EventName = "VerificationAudited", Level = LogLevel.Information, SkipEnabledCheck = true,
         Message = "Verification audited: channel {Channel}, caller {Caller}, outcome {Outcome}, code {Code}, at {At}")]
     private static partial void Audited(ILogger logger, string channel, string caller, string outcome, string code, string at);
 
-    [LoggerMessage(EventId = 9002, EventName = "AdminWriteAudited", Level = LogLevel.Information,
+    [LoggerMessage(EventId = 9002, EventName = "AdminWriteAudited", Level = LogLevel.Information, SkipEnabledCheck = true,
         Message = "Admin write audited: by {Who}, {Action} {Target}, reason {Reason}, at {At}")]
     private static partial void AdminAudited(ILogger logger, string who, string action, string target, string reason, string at);
 }

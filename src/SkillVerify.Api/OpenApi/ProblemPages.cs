@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using SkillVerify.Api.Infrastructure;
 
 namespace SkillVerify.Api.OpenApi;
@@ -25,13 +26,13 @@ public static class ProblemPages
     {
         var group = app.MapGroup("/problems").ExcludeFromDescription();
         group.MapGet("/", (HttpContext context) => Page(context, null));
-        group.MapGet("/{code}", (string code, HttpContext context) => ProblemCatalog.Find(code) is { } asked
+        group.MapGet("/{code}", IResult (string code, HttpContext context) => ProblemCatalog.Find(code) is { } asked
             ? Page(context, asked)
             : Problems.NotFound("http.not_found", "没有这个问题代码。", "There is no such problem code."));
         return app;
     }
 
-    private static IResult Page(HttpContext context, ProblemType? asked)
+    private static ContentHttpResult Page(HttpContext context, ProblemType? asked)
     {
         context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         var html = new StringBuilder(16 * 1024)

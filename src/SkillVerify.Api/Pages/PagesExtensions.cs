@@ -23,7 +23,7 @@ namespace SkillVerify.Api.Pages;
 /// The pages for people (docs/pages.md): Razor components rendered on the server (static, no interactivity, no
 /// script), one layout, Chinese first. Forms are POSTed so names never sit in URLs; every page is no-store.
 /// </summary>
-public static class PagesExtensions
+public static partial class PagesExtensions
 {
     private const int MaxFormBytes = 4 * 1024;
     private const int MaxReceiptFormBytes = 96 * 1024;
@@ -169,7 +169,7 @@ public static class PagesExtensions
         return Result(context, ui, answer, canonical, decoder, name: nameOk ? name : null, token: null);
     }
 
-    private static IResult Result(HttpContext context, Ui ui, VerificationResponse answer, string code, CodeDecoder decoder, string? name, string? token, bool tokenOnly = false) =>
+    private static RazorComponentResult<ResultPage> Result(HttpContext context, Ui ui, VerificationResponse answer, string code, CodeDecoder decoder, string? name, string? token, bool tokenOnly = false) =>
         Page<ResultPage>(context, new
         {
             Ui = ui,
@@ -466,7 +466,7 @@ public static class PagesExtensions
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            log.LogError(ex, "A spreadsheet row could not be checked (row {Row}).", row.RowNumber);
+            RowNotChecked(log, ex, row.RowNumber);
             return Refused("row.not_checked", "此行暂时无法核验，请稍后再试。", "This row could not be checked just now; try again later.");
         }
     }
@@ -501,7 +501,7 @@ public static class PagesExtensions
     // ---------------- plumbing ----------------
 
     /// <summary>A check the holder-check budget refused: a 429 page that says why, when to retry and what still works.</summary>
-    private static IResult Refused(HttpContext context, Ui ui, BudgetDecision decision)
+    private static RazorComponentResult<MessagePage> Refused(HttpContext context, Ui ui, BudgetDecision decision)
     {
         context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var (_, zh, en) = decision.Explanation;
@@ -522,11 +522,11 @@ public static class PagesExtensions
         }
     }
 
-    private static IResult TooLarge(HttpContext context, Ui ui) =>
+    private static RazorComponentResult<SpreadsheetPage> TooLarge(HttpContext context, Ui ui) =>
         Page<SpreadsheetPage>(context, new { Ui = ui, Error = ui.T($"文件过大：最多 {Spreadsheet.MaxBytes / 1024} KB。", $"The file is too large: at most {Spreadsheet.MaxBytes / 1024} KB.") },
             StatusCodes.Status413PayloadTooLarge);
 
-    private static IResult Page<TComponent>(HttpContext context, object parameters, int status = StatusCodes.Status200OK)
+    private static RazorComponentResult<TComponent> Page<TComponent>(HttpContext context, object parameters, int status = StatusCodes.Status200OK)
         where TComponent : Microsoft.AspNetCore.Components.IComponent
     {
         SetPageHeaders(context);
@@ -581,4 +581,7 @@ public static class PagesExtensions
         stream.CopyTo(memory);
         return memory.ToArray();
     }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Error, Message = "A spreadsheet row could not be checked (row {Row}).")]
+    private static partial void RowNotChecked(ILogger logger, Exception exception, int row);
 }

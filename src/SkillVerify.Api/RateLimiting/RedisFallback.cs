@@ -9,7 +9,7 @@ namespace SkillVerify.Api.RateLimiting;
 /// for <see cref="RateLimitOptions.RedisRetrySeconds"/> before Redis is tried again (per instance, never unlimited).
 /// Shared by the request limits and the holder-check budget, which use the process's one Redis connection.
 /// </summary>
-public sealed class RedisFallback(IOptions<RateLimitOptions> options, TimeProvider time, ILogger<RedisFallback> logger)
+public sealed partial class RedisFallback(IOptions<RateLimitOptions> options, TimeProvider time, ILogger<RedisFallback> logger)
 {
     private readonly TimeSpan retryAfterFailure = TimeSpan.FromSeconds(options.Value.RedisRetrySeconds);
     private long downUntilTicks;
@@ -26,8 +26,11 @@ public sealed class RedisFallback(IOptions<RateLimitOptions> options, TimeProvid
     {
         if (Available)
         {
-            logger.LogWarning("Redis rate limiting unavailable ({Error}); counting per instance for {Seconds} s.", ex.GetType().Name, retryAfterFailure.TotalSeconds);
+            Unavailable(logger, ex.GetType().Name, retryAfterFailure.TotalSeconds);
         }
         Interlocked.Exchange(ref downUntilTicks, (time.GetUtcNow() + retryAfterFailure).UtcTicks);
     }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Redis rate limiting unavailable ({Error}); counting per instance for {Seconds} s.")]
+    private static partial void Unavailable(ILogger logger, string error, double seconds);
 }

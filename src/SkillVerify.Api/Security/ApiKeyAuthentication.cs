@@ -70,7 +70,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     /// <summary>Why the key in this request did not authenticate; null for an anonymous or authenticated caller.</summary>
     public static ApiKeyDenial? Failure(HttpContext context) => context.Features.Get<FailureFeature>()?.Denial;
 
-    private AuthenticateResult Success(ClaimsPrincipal caller) => AuthenticateResult.Success(new AuthenticationTicket(caller, SchemeName));
+    private static AuthenticateResult Success(ClaimsPrincipal caller) => AuthenticateResult.Success(new AuthenticationTicket(caller, SchemeName));
 
     private AuthenticateResult Fail(ApiKeyDenial denial)
     {

@@ -51,7 +51,7 @@ public sealed class PartnerKeyDirectory(PartnerKeyStore store, TimeProvider time
 }
 
 /// <summary>Re-reads the keys periodically; a failed read keeps the last good set (a database blip does not lock partners out).</summary>
-public sealed class PartnerKeyRefresher(PartnerKeyDirectory directory, IOptions<PartnerOptions> options, ILogger<PartnerKeyRefresher> logger) : BackgroundService
+public sealed partial class PartnerKeyRefresher(PartnerKeyDirectory directory, IOptions<PartnerOptions> options, ILogger<PartnerKeyRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,8 +64,11 @@ public sealed class PartnerKeyRefresher(PartnerKeyDirectory directory, IOptions<
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Partner keys could not be re-read ({Error}); keeping the last set.", ex.GetType().Name);
+                RefreshFailed(logger, ex.GetType().Name);
             }
         }
     }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Partner keys could not be re-read ({Error}); keeping the last set.")]
+    private static partial void RefreshFailed(ILogger logger, string error);
 }

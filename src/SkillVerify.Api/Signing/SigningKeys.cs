@@ -117,7 +117,7 @@ public sealed class SigningKeys
     // The order n of P-256's base point. ECDSA accepts (r, s) and (r, n − s) alike; only s ≤ n/2 is produced and
     // accepted, so a signature has one form and nobody can mint a second valid encoding of what we signed.
     private static readonly System.Numerics.BigInteger Order = System.Numerics.BigInteger.Parse(
-        "0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
+        "0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
 
     private static readonly System.Numerics.BigInteger HalfOrder = Order >> 1;
 

@@ -14,7 +14,7 @@ namespace SkillVerify.Api.Verification;
 /// <see cref="MaxAnswerBytes"/> and relayed only if it is a well-formed verification about the code asked
 /// (<see cref="IsWellFormed"/>): a peer cannot grow this process's memory or put words in its mouth.
 /// </summary>
-public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
+public sealed partial class PeerClient(HttpClient http, ILogger<PeerClient> logger)
 {
     /// <summary>Marks a forwarded request, so the peer answers from its own data and never forwards again (no loops).</summary>
     public const string ForwardedHeader = "X-SkillVerify-Forwarded";
@@ -40,12 +40,12 @@ public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                logger.LogWarning("Peer province {Province} answered {Status}.", province, (int)response.StatusCode);
+                PeerAnswered(logger, province, (int)response.StatusCode);
                 return null;
             }
             if (response.Content.Headers.ContentLength > MaxAnswerBytes || response.Content.Headers.ContentType?.MediaType is not "application/json")
             {
-                logger.LogWarning("Peer province {Province} sent an answer that is not a verification (type or size).", province);
+                PeerAnswerTypeOrSize(logger, province);
                 return null;
             }
             // Bounded whatever the peer declares (or does not, when chunked): reading stops past the limit.
@@ -53,20 +53,20 @@ public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
             var answer = await JsonSerializer.DeserializeAsync(bounded, VerificationJson.Default.VerificationResponse, cancellationToken);
             if (!IsWellFormed(answer, codeAsked))
             {
-                logger.LogWarning("Peer province {Province} sent an answer that is not a verification.", province);
+                PeerAnswerMalformed(logger, province);
                 return null;
             }
             return answer;
         }
         catch (LimitedStream.LimitExceededException)
         {
-            logger.LogWarning("Peer province {Province} sent an answer larger than {Bytes} bytes.", province, MaxAnswerBytes);
+            PeerAnswerTooLarge(logger, province, MaxAnswerBytes);
             return null;
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or JsonException or NotSupportedException
             || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning("Peer province {Province} unreachable: {Error}.", province, ex.GetType().Name);
+            PeerUnreachable(logger, province, ex.GetType().Name);
             return null;
         }
     }
@@ -107,4 +107,19 @@ public sealed class PeerClient(HttpClient http, ILogger<PeerClient> logger)
 
         static bool Text(string? value) => value is { Length: > 0 and <= MaxTextLength };
     }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Peer province {Province} answered {Status}.")]
+    private static partial void PeerAnswered(ILogger logger, string province, int status);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Peer province {Province} sent an answer that is not a verification (type or size).")]
+    private static partial void PeerAnswerTypeOrSize(ILogger logger, string province);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Peer province {Province} sent an answer that is not a verification.")]
+    private static partial void PeerAnswerMalformed(ILogger logger, string province);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Peer province {Province} sent an answer larger than {Bytes} bytes.")]
+    private static partial void PeerAnswerTooLarge(ILogger logger, string province, int bytes);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Peer province {Province} unreachable: {Error}.")]
+    private static partial void PeerUnreachable(ILogger logger, string province, string error);
 }

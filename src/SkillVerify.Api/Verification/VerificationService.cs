@@ -27,7 +27,7 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         var province = settings.Enabled ? decoder.Decode(code).Code?.ProvinceCode : null;
         if (province is null || settings.LocalProvinces.Contains(province))
         {
-            var here = By("local", province ?? settings.LocalProvinces.FirstOrDefault());
+            var here = By("local", province ?? (settings.LocalProvinces is [var first, ..] ? first : null));
             return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, recordsElsewhere: null, here, cancellationToken);
         }
         if (!forwarded && settings.Peers.TryGetValue(province, out var peer))

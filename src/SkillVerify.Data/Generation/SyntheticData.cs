@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkillVerify.Domain.Codes;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Reference;
@@ -80,7 +81,7 @@ public sealed class SyntheticData(int seed)
         {
             var type = random.Next(2) == 0 ? 'Y' : 'S';
             var province = provinces[random.Next(provinces.Count)];
-            var ministry = random.Next(5) == 0 ? random.Next(1, 10000).ToString("0000") : "0000";
+            var ministry = random.Next(5) == 0 ? random.Next(1, 10000).ToString("0000", CultureInfo.InvariantCulture) : "0000";
             var code = $"{type}{ministry}{province.Code}{random.Next(1, 1_000_000):000000}";
             if (!used.Add(code))
             {
@@ -185,7 +186,7 @@ public sealed class SyntheticData(int seed)
         var scope = issuer.Scope[random.Next(issuer.Scope.Count)];
         var key = (issuer.Code, date.Year);
         var serial = serials[key] = serials.GetValueOrDefault(key) + 1;
-        var code = CertificateCode.Format(issuer.Type, issuer.Code.Substring(1, 4), issuer.Code.Substring(5, 2), issuer.Code.Substring(7, 6), date.Year, level, serial.ToString("000000"));
+        var code = CertificateCode.Format(issuer.Type, issuer.Code.Substring(1, 4), issuer.Code.Substring(5, 2), issuer.Code.Substring(7, 6), date.Year, level, serial.ToString("000000", CultureInfo.InvariantCulture));
         var revoked = random.Next(200) == 0;
         DateOnly? termFrom = null, termTo = null;
         if (level is 'T' or 'S')

@@ -323,21 +323,21 @@ public sealed class OrganizationsKind : ImportKind
 
     public override bool NeedsOrganizations => false;
 
-    public override (object?[]? Row, string? Key) Convert(string?[] f, ImportContext context, RowErrors errors)
+    public override (object?[]? Row, string? Key) Convert(string?[] fields, ImportContext context, RowErrors errors)
     {
-        var code = Organization(f, 0, context, errors);
-        var type = Word(Required(f, 1, errors, 20), 1, Types, errors);
+        var code = Organization(fields, 0, context, errors);
+        var type = Word(Required(fields, 1, errors, 20), 1, Types, errors);
         if (code is not null && type is not null && code[0] != type[0])
         {
             errors.Add(1, "organization.type_mismatch", $"机构类型 {type} 与机构代码首位 {code[0]} 不一致。", $"type {type} does not match the code's first character {code[0]}.");
         }
-        var province = Required(f, 3, errors, 2);
+        var province = Required(fields, 3, errors, 2);
         if (province is not null && ReferenceData.FindProvince(province) is null)
         {
             errors.Add(3, "organization.province", $"省份代码“{province}”不在省份代码表中。", $"province '{province}' is not a known province code.");
         }
         string? parent = null;
-        if (Optional(f, 4, errors) is { } parentText)
+        if (Optional(fields, 4, errors) is { } parentText)
         {
             parent = CodeParser.ParseOrganizationCode(parentText).Code;
             if (parent is null)
@@ -345,11 +345,11 @@ public sealed class OrganizationsKind : ImportKind
                 errors.Add(4, "organization.malformed", $"上级机构代码“{parentText}”不是机构代码。", $"parent_code '{parentText}' is not an organization code.");
             }
         }
-        var name = Required(f, 2, errors, 200);
-        var address = Optional(f, 5, errors);
-        var contact = Optional(f, 6, errors, 200);
-        var from = Date(f, 7, errors);
-        var to = OptionalDate(f, 8, errors);
+        var name = Required(fields, 2, errors, 200);
+        var address = Optional(fields, 5, errors);
+        var contact = Optional(fields, 6, errors, 200);
+        var from = Date(fields, 7, errors);
+        var to = OptionalDate(fields, 8, errors);
         if (to < from)
         {
             errors.Add(8, "field.date_order", "备案截止日期早于备案日期。", "registered_to is before registered_from.");
@@ -386,19 +386,19 @@ public sealed class ScopesKind : ImportKind
 
     public override TableSpec Table => Tables.Scopes;
 
-    public override (object?[]? Row, string? Key) Convert(string?[] f, ImportContext context, RowErrors errors)
+    public override (object?[]? Row, string? Key) Convert(string?[] fields, ImportContext context, RowErrors errors)
     {
-        var organization = Organization(f, 0, context, errors);
-        var occupation = Required(f, 1, errors, 20);
-        var levels = Required(f, 4, errors, 8);
+        var organization = Organization(fields, 0, context, errors);
+        var occupation = Required(fields, 1, errors, 20);
+        var levels = Required(fields, 4, errors, 8);
         if (levels is not null && (levels.Any(c => ReferenceData.FindLevel(c) is null) || levels.Distinct().Count() != levels.Length))
         {
             errors.Add(4, "scope.levels", $"等级“{levels}”必须是 X54321TS 中互不重复的字符。", $"levels '{levels}' must be distinct level characters of X54321TS.");
         }
-        var workType = Optional(f, 3, errors, 100) ?? "";
-        var name = Required(f, 2, errors, 100);
-        var from = Date(f, 5, errors);
-        var to = OptionalDate(f, 6, errors);
+        var workType = Optional(fields, 3, errors, 100) ?? "";
+        var name = Required(fields, 2, errors, 100);
+        var from = Date(fields, 5, errors);
+        var to = OptionalDate(fields, 6, errors);
         if (to < from)
         {
             errors.Add(6, "field.date_order", "有效期止早于有效期起。", "valid_to is before valid_from.");
@@ -437,12 +437,12 @@ public sealed class StatusEventsKind : ImportKind
 
     public override bool NeedsRegistrationWindows => true;
 
-    public override (object?[]? Row, string? Key) Convert(string?[] f, ImportContext context, RowErrors errors)
+    public override (object?[]? Row, string? Key) Convert(string?[] fields, ImportContext context, RowErrors errors)
     {
-        var organization = Organization(f, 0, context, errors);
-        var date = Date(f, 1, errors);
-        var status = Word(Required(f, 2, errors, 20), 2, Statuses, errors);
-        var reason = Optional(f, 3, errors);
+        var organization = Organization(fields, 0, context, errors);
+        var date = Date(fields, 1, errors);
+        var status = Word(Required(fields, 2, errors, 20), 2, Statuses, errors);
+        var reason = Optional(fields, 3, errors);
         // The registration window and the status history must not contradict each other (domain.md §3).
         if (organization is not null && date is { } d && status is not null && context.Windows.TryGetValue(organization, out var window))
         {
@@ -516,12 +516,12 @@ public sealed class CertificatesKind : ImportKind
 
     public override bool RegistryData => false;
 
-    public override (object?[]? Row, string? Key) Convert(string?[] f, ImportContext context, RowErrors errors)
+    public override (object?[]? Row, string? Key) Convert(string?[] fields, ImportContext context, RowErrors errors)
     {
         var values = context.Values;
         CertificateCode? code = null;
         string? issuer = null;
-        if (Required(f, 0, errors) is { } codeText)
+        if (Required(fields, 0, errors) is { } codeText)
         {
             var parsed = CodeParser.Parse(codeText);
             code = parsed.Code;
@@ -544,7 +544,7 @@ public sealed class CertificatesKind : ImportKind
                 }
             }
         }
-        var issued = SharedDate(Required(f, 1, errors), 1, context, errors);
+        var issued = SharedDate(Required(fields, 1, errors), 1, context, errors);
         if (issued is { } i && code is { } withYear)
         {
             if (i.Date.Year != withYear.IssueYear)
@@ -563,12 +563,12 @@ public sealed class CertificatesKind : ImportKind
                     $"The level {withYear.Level.NameEn} ({withYear.LevelCode}) exists only since {first:yyyy-MM-dd}; issue_date {i.Date:yyyy-MM-dd} is before that.");
             }
         }
-        var occupationCode = Required(f, 2, errors, 20);
-        var occupationName = Required(f, 3, errors, 100);
-        var workType = Optional(f, 4, errors, 100);
+        var occupationCode = Required(fields, 2, errors, 20);
+        var occupationName = Required(fields, 3, errors, 100);
+        var workType = Optional(fields, 4, errors, 100);
         // Normalized once here for the check, the hash and the mask.
         string? normalizedName = null;
-        if (Required(f, HolderNameColumn, errors, HolderNormalization.MaxNameLength) is { } name)
+        if (Required(fields, HolderNameColumn, errors, HolderNormalization.MaxNameLength) is { } name)
         {
             normalizedName = HolderNormalization.NormalizeName(name);
             if (normalizedName.Length == 0)
@@ -576,8 +576,8 @@ public sealed class CertificatesKind : ImportKind
                 errors.Add(HolderNameColumn, "field.required", "姓名（holder_name）为空。", "holder_name is empty.");
             }
         }
-        var normalizedId = Optional(f, IdNumberColumn, errors, HolderNormalization.MaxIdNumberLength) is { } id ? IdNumbers.Check(id, context.Today, IdNumberColumn, errors) : null;
-        var obtainedBy = Required(f, 7, errors, 20);
+        var normalizedId = Optional(fields, IdNumberColumn, errors, HolderNormalization.MaxIdNumberLength) is { } id ? IdNumbers.Check(id, context.Today, IdNumberColumn, errors) : null;
+        var obtainedBy = Required(fields, 7, errors, 20);
         if (obtainedBy is not null && !Obtained.Contains(obtainedBy))
         {
             errors.Add(7, "obtained_by.unknown", $"取得方式“{obtainedBy}”不是以下之一：{string.Join("、", ObtainedBy.All)}。",
@@ -589,9 +589,9 @@ public sealed class CertificatesKind : ImportKind
             errors.Add(7, "obtained_by.level", $"{forLevel.Level.Name}（{forLevel.LevelCode}）不能通过“{obtainedBy}”取得，只能通过：{string.Join("、", forLevel.Level.ObtainedByAllowed)}。",
                 $"{forLevel.Level.NameEn} ({forLevel.LevelCode}) cannot be obtained by '{obtainedBy}'; only by: {string.Join(", ", forLevel.Level.ObtainedByAllowed)}.");
         }
-        var status = Word(Optional(f, 8, errors, 10), 8, Statuses, errors) ?? (f[8] is null || f[8]!.Trim().Length == 0 ? CertificateStatus.Active : null);
-        var revokedOn = SharedDate(Optional(f, 9, errors), 9, context, errors);
-        var reason = Optional(f, 10, errors);
+        var status = Word(Optional(fields, 8, errors, 10), 8, Statuses, errors) ?? (fields[8] is null || fields[8]!.Trim().Length == 0 ? CertificateStatus.Active : null);
+        var revokedOn = SharedDate(Optional(fields, 9, errors), 9, context, errors);
+        var reason = Optional(fields, 10, errors);
         if (status == CertificateStatus.Revoked && revokedOn is null && !HasError(errors, 9))
         {
             errors.Add(9, "revoked_on.required", "证书状态为“撤销”（revoked）时必须填写撤销日期。", "A revoked certificate needs its revocation date (revoked_on).");
@@ -606,13 +606,13 @@ public sealed class CertificatesKind : ImportKind
             errors.Add(9, "revoked_on.before_issue", $"撤销日期 {r.Date:yyyy-MM-dd} 早于发证日期 {iss.Date:yyyy-MM-dd}。",
                 $"revoked_on {r.Date:yyyy-MM-dd} is before the issue date {iss.Date:yyyy-MM-dd}.");
         }
-        var termFrom = SharedDate(Optional(f, 11, errors), 11, context, errors);
-        var termTo = SharedDate(Optional(f, 12, errors), 12, context, errors);
+        var termFrom = SharedDate(Optional(fields, 11, errors), 11, context, errors);
+        var termTo = SharedDate(Optional(fields, 12, errors), 12, context, errors);
         if (termFrom is { } tf && termTo is { } tt && tt.Date < tf.Date)
         {
             errors.Add(12, "field.date_order", "聘期截止早于聘期起始。", "term_to is before term_from.");
         }
-        var review = Word(Optional(f, 13, errors, 20), 13, ReviewStates, errors) ?? (f[13] is null || f[13]!.Trim().Length == 0 ? ReviewState.NotRequired : null);
+        var review = Word(Optional(fields, 13, errors, 20), 13, ReviewStates, errors) ?? (fields[13] is null || fields[13]!.Trim().Length == 0 ? ReviewState.NotRequired : null);
         if (review is not null && code is { } reviewed && !ReviewState.AppliesTo(review, reviewed.Level))
         {
             // The domain's rule: 复核确认 concerns only the titles above 高级技师 (T/S).

@@ -187,7 +187,7 @@ public sealed class Importer(SqlDialect dialect, TimeProvider time)
             if (!producer.IsCompleted)
             {
                 // The writer failed: drain so the reader is not blocked on a full queue.
-                foreach (var _ in chunks.GetConsumingEnumerable()) { }
+                foreach (var _ in chunks.GetConsumingEnumerable(CancellationToken.None)) { }
             }
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }

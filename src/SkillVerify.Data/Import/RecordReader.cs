@@ -331,7 +331,7 @@ public sealed class RecordReader : IRecordSource
         return false;
     }
 
-    private string? DecodeGb18030(ReadOnlySpan<byte> line, out bool failed)
+    private static string? DecodeGb18030(ReadOnlySpan<byte> line, out bool failed)
     {
         try
         {

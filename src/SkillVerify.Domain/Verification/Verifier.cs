@@ -313,7 +313,7 @@ public static class Verifier
             }
         }
 
-        public IReadOnlyList<CheckResult> ToList() =>
+        public CheckResult[] ToList() =>
             slots.Select((c, i) => c ?? throw new InvalidOperationException($"The check '{CheckNames[i]}' was not run.")).ToArray();
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -20,7 +21,7 @@ public sealed class AdminAndOutputCacheTests : IDisposable
     {
         var client = factory.CreateClient();
         var url = $"/api/v1/admin/certificates/{ValidCode}/revocation";
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync(url, new { reason = "x", effectiveDate = today })).StatusCode);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CsCheck;
 using SkillVerify.Api.Caching;
 using Xunit.Abstractions;
@@ -77,9 +78,9 @@ public sealed class CodeFilterTests(ITestOutputHelper output)
         string.Create(22, (year, serial), static (span, s) =>
         {
             "Y000044030006".CopyTo(span);
-            s.year.TryFormat(span[13..], out _, "00");
+            s.year.TryFormat(span[13..], out _, "00", CultureInfo.InvariantCulture);
             // Seven digits of serial across positions 16–22 (a level digit and six serial digits): distinct codes.
-            (s.serial % 10).TryFormat(span[15..], out _);
-            (s.serial / 10).TryFormat(span[16..], out _, "000000");
+            (s.serial % 10).TryFormat(span[15..], out _, default, CultureInfo.InvariantCulture);
+            (s.serial / 10).TryFormat(span[16..], out _, "000000", CultureInfo.InvariantCulture);
         });
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -11,17 +12,15 @@ namespace SkillVerify.IntegrationTests.Caching;
 
 /// <summary>Writes on one instance are seen by every instance within a second (Redis pub/sub invalidation).</summary>
 [Collection(CacheCollection.Name)]
-public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private readonly CacheInstances instances = new("shared-");
 
     public async Task InitializeAsync() => await instances.OnSharedRedisAsync();
 
-    public Task DisposeAsync()
-    {
-        instances.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => instances.Dispose();
 
     [Fact]
     public async Task RevocationOnOneInstanceIsSeenByAnother()
@@ -161,7 +160,7 @@ public sealed class InvalidationTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The import was seen only after {clock.ElapsedMilliseconds} ms.");
     }
 
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static HttpClient Admin(HttpClient client)
     {

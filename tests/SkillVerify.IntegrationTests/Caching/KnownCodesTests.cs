@@ -16,7 +16,7 @@ namespace SkillVerify.IntegrationTests.Caching;
 /// bytes as any other NOT_FOUND; a code added on one instance is found on another. Instances share the test Redis.
 /// </summary>
 [Collection(CacheCollection.Name)]
-public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string NeverIssued = "Y000044030006233987654"; // a registered issuer, a serial nobody issued
     private const string UnregisteredIssuer = "Y000044987654233000001";
@@ -27,11 +27,9 @@ public sealed class KnownCodesTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task InitializeAsync() => await instances.OnSharedRedisAsync();
 
-    public Task DisposeAsync()
-    {
-        instances.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => instances.Dispose();
 
     [Fact]
     public async Task ANeverIssuedCodeIsNotFoundWithoutCacheOrStoreAndLooksLikeAStoreMiss()

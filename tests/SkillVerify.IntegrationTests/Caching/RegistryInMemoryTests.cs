@@ -17,7 +17,7 @@ namespace SkillVerify.IntegrationTests.Caching;
 /// others within a second; nothing is answered from memory while an invalidation may have been missed.
 /// </summary>
 [Collection(CacheCollection.Name)]
-public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
 {
     private const string Site = "Y001111000001";
     private const string SiteCode = "Y001111000001241000001"; // issued 2024-04-02
@@ -34,11 +34,9 @@ public sealed class RegistryInMemoryTests(ITestOutputHelper output) : IAsyncLife
         prefix = instances.Prefix;
     }
 
-    public Task DisposeAsync()
-    {
-        instances.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => instances.Dispose();
 
     [Fact]
     public async Task AVerificationReadsItsIssuerFromMemoryNotFromRedisOrTheStore()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -61,7 +62,7 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal("VALID", await OutcomeAsync(clients[1], ValidCode, ValidName));
         clients[0].DefaultRequestHeaders.Add("X-Api-Key", CacheFactory.AdminKey);
         var revoke = await clients[0].PostAsJsonAsync($"/api/v1/admin/certificates/{ValidCode}/revocation",
-            new { reason = "哨兵切换后撤销", effectiveDate = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") });
+            new { reason = "哨兵切换后撤销", effectiveDate = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         var sent = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         Assert.True((await revoke.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("invalidatedEverywhere").GetBoolean());
@@ -95,6 +96,6 @@ public sealed class SentinelFailoverTests(ITestOutputHelper output) : IDisposabl
 
     /// <summary>Connections named like the service's (ClientName "skillverify") that hold a subscription, on one server.</summary>
     private static async Task<int> SubscribedInstancesAsync(RedisSentinelGroup group, int port) =>
-        (await group.CliAsync(port, "CLIENT", "LIST")).Split('\n')
+        (await RedisSentinelGroup.CliAsync(port, "CLIENT", "LIST")).Split('\n')
             .Count(line => line.Contains(" name=skillverify ", StringComparison.Ordinal) && !line.Contains(" sub=0 ", StringComparison.Ordinal));
 }

@@ -14,6 +14,8 @@ namespace SkillVerify.IntegrationTests.Contract;
 /// </summary>
 public sealed class DocsPageTests : IClassFixture<KestrelFactory>
 {
+    private static readonly string[] SidebarTags = ["核验证书 · Verify a certificate", "解析证书编号", "Registry", "Partners", "QR codes", "Admin", "Signing"];
+
     private readonly KestrelFactory server;
 
     public DocsPageTests(KestrelFactory server) => this.server = server;
@@ -60,8 +62,7 @@ public sealed class DocsPageTests : IClassFixture<KestrelFactory>
         }
         // The sidebar (first in the page's text) lists the tags in the integrator's order, verify before decode, signing keys last.
         var sidebar = text[..text.IndexOf("Models", StringComparison.Ordinal)];
-        var order = new[] { "核验证书 · Verify a certificate", "解析证书编号", "Registry", "Partners", "QR codes", "Admin", "Signing" }
-            .Select(name => sidebar.IndexOf(name, StringComparison.Ordinal)).ToList();
+        var order = SidebarTags.Select(name => sidebar.IndexOf(name, StringComparison.Ordinal)).ToList();
         Assert.True(order.All(i => i >= 0) && order.SequenceEqual(order.Order()), $"The sidebar is not in the integrator's order: {sidebar}");
     }
 

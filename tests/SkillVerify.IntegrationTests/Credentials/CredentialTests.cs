@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;
@@ -100,7 +101,7 @@ public sealed class CredentialTests
         Assert.False(Bit(await StatusListBitsAsync(client), idx));
 
         using var revoke = await factory.AdminClient().PostAsJsonAsync($"/api/v1/admin/certificates/{ValidCode}/revocation",
-            new { reason = "测试撤销", effectiveDate = DateTime.UtcNow.ToString("yyyy-MM-dd") });
+            new { reason = "测试撤销", effectiveDate = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
 
         Assert.True(Bit(await StatusListBitsAsync(client), idx));

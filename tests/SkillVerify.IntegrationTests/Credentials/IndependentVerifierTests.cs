@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -90,7 +91,7 @@ public sealed class IndependentVerifierTests
         Assert.True(!forged.GetProperty("ok").GetBoolean() || forged.GetProperty("name").ValueKind == JsonValueKind.Null, forged.ToString());
 
         using var revoke = await client.PostAsJsonAsync($"/api/v1/admin/certificates/{Code}/revocation",
-            new { reason = "测试撤销", effectiveDate = DateTime.UtcNow.ToString("yyyy-MM-dd") });
+            new { reason = "测试撤销", effectiveDate = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
 
         var after = await RunNodeAsync(baseUrl, file);

@@ -21,6 +21,8 @@ public sealed partial class SettingsTests
     /// <summary>Sections whose keys the framework reads (Logging), and the docs' placeholder (Section__Key).</summary>
     private static readonly HashSet<string> OtherSections = ["Logging", "Section"];
 
+    private static readonly string[] OutsideSrc = ["tests", "scripts", "load-tests"];
+
     private static readonly string[] Docs =
         [.. Directory.GetFiles(Path.Combine(Root, "docs"), "*.md"), Path.Combine(Root, "README.md"), Path.Combine(Root, "load-tests", "README.md")];
 
@@ -78,7 +80,7 @@ public sealed partial class SettingsTests
 
     /// <summary>Test switches (SKILLVERIFY_WRITE_EXAMPLES, …) are read by the tests and scripts, not by src.</summary>
     private static bool ReadOutsideSrc(string name) =>
-        new[] { "tests", "scripts", "load-tests" }.SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*", SearchOption.AllDirectories))
+        OutsideSrc.SelectMany(d => Directory.EnumerateFiles(Path.Combine(Root, d), "*", SearchOption.AllDirectories))
             .Where(f => !f.Contains("/bin/", StringComparison.Ordinal) && !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("node_modules", StringComparison.Ordinal)
                 && (f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".sh", StringComparison.Ordinal) || f.EndsWith(".py", StringComparison.Ordinal)))
             .Any(f => !f.EndsWith(nameof(SettingsTests) + ".cs", StringComparison.Ordinal) && File.ReadAllText(f).Contains(name, StringComparison.Ordinal));
@@ -121,7 +123,7 @@ public sealed partial class SettingsTests
         public bool Used(string property) => Tokens.GetValueOrDefault(property) > Declarations.GetValueOrDefault(property);
 
         /// <summary>Read from configuration by its name: <c>configuration["Section:Key"]</c>, or <c>Section + ":Key"</c>.</summary>
-        public bool ReadByName(string section, IReadOnlyList<string> keys) =>
+        public bool ReadByName(string section, List<string> keys) =>
             Literals.Contains(section + ":" + string.Join(":", keys)) || (keys.Count == 1 && Literals.Contains(":" + keys[0]));
     }
 

@@ -16,6 +16,8 @@ namespace SkillVerify.IntegrationTests.Hardening;
 /// </summary>
 public partial class BadInputMatrixTests(KestrelFactory factory) : IClassFixture<KestrelFactory>
 {
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH"];
+
     private readonly HttpClient client = factory.CreateNetworkClient();
 
     [Fact]
@@ -84,7 +86,7 @@ public partial class BadInputMatrixTests(KestrelFactory factory) : IClassFixture
         {
             var url = Fill(route, "x");
             // A route mapped for several methods (the mobile page's GET and POST) is wrong only for the others.
-            foreach (var wrong in new[] { "GET", "POST", "PUT", "DELETE", "PATCH" }.Where(m => !EndpointCatalog.Endpoints.Contains((m, route))))
+            foreach (var wrong in Methods.Where(m => !EndpointCatalog.Endpoints.Contains((m, route))))
             {
                 using var request = new HttpRequestMessage(new HttpMethod(wrong), url);
                 if (wrong is "POST" or "PUT" or "PATCH")

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Dapper;
 using MiniExcelLibs;
@@ -141,7 +142,7 @@ public abstract partial class ImportTests<TProvider>
         var xlsx = Path.Combine(folder, "numbers.xlsx");
         var kept = kind.ColumnSpecs.Where(c => !Omitted.Contains(c.Name)).ToList();
         MiniExcel.SaveAs(xlsx, rows.Select((r, i) => kept.ToDictionary(c => c.NameZh,
-            c => c.Name == "id_number" && i == 0 ? double.Parse(r[c.Name]!) : c.Name == "issue_date" ? DateCell(r[c.Name]!, 0) : (object?)r[c.Name])).ToList());
+            c => c.Name == "id_number" && i == 0 ? double.Parse(r[c.Name]!, CultureInfo.InvariantCulture) : c.Name == "issue_date" ? DateCell(r[c.Name]!, 0) : (object?)r[c.Name])).ToList());
 
         var result = await ImportFileAsync(xlsx);
 
@@ -233,7 +234,7 @@ public abstract partial class ImportTests<TProvider>
 
     private static char Other(char check) => check == '0' ? '1' : '0';
 
-    private static string SlashDate(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd").ToString("yyyy/M/d");
+    private static string SlashDate(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture).ToString("yyyy/M/d", CultureInfo.InvariantCulture);
 
     private static object DateCell(string iso, int i)
     {
@@ -260,6 +261,6 @@ public abstract partial class ImportTests<TProvider>
 
     private static List<Reject> ReadRejects(string path) => System.IO.File.ReadAllLines(path + ".rejects.csv").Skip(1)
         .Select(l => RecordReader.SplitCsv(l, out _)!)
-        .Select(f => new Reject(long.Parse(f[0]!), f[1] ?? "", f[2] ?? "", f[3]!, f[4]!, f[5]!))
+        .Select(f => new Reject(long.Parse(f[0]!, CultureInfo.InvariantCulture), f[1] ?? "", f[2] ?? "", f[3]!, f[4]!, f[5]!))
         .ToList();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using Dapper;
 using SkillVerify.Data;
@@ -79,7 +80,7 @@ public abstract partial class ImportTests<TProvider> : IAsyncLifetime where TPro
         Assert.Equal((57L, 50L, 6L), (result.Read, result.Inserted, result.Rejected));
         // line,column,value,code,reason_zh,reason_en: one line per error, here one error per row.
         var rejects = System.IO.File.ReadAllLines(path + ".rejects.csv").Skip(1)
-            .Select(l => RecordReader.SplitCsv(l, out _)!).ToDictionary(f => int.Parse(f[0]!), f => f[3]!);
+            .Select(l => RecordReader.SplitCsv(l, out _)!).ToDictionary(f => int.Parse(f[0]!, CultureInfo.InvariantCulture), f => f[3]!);
         Assert.Equal(expected, rejects);
         var stored = await TableDump.ReadAsync(dialect, Tables.Certificates);
         Assert.Equal(50, stored.Count);
@@ -233,7 +234,7 @@ public abstract partial class ImportTests<TProvider> : IAsyncLifetime where TPro
         var tool = Path.Combine(AppContext.BaseDirectory, "skillverify.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { tool, "import", "certificates", file, "--batch-size", batchSize.ToString(), "--provider", provider.Name, "--connection", provider.ConnectionString },
+            ArgumentList = { tool, "import", "certificates", file, "--batch-size", batchSize.ToString(CultureInfo.InvariantCulture), "--provider", provider.Name, "--connection", provider.ConnectionString },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -31,7 +31,7 @@ public sealed class PostgresReplicaPair : IAsyncDisposable
     private string StandbyData => Path.Combine(directory, "standby");
 
     /// <summary>One server, short timeouts (requests during an outage fail fast), an application name to find the service's sessions by.</summary>
-    public static string Single(int port, string applicationName) =>
+    public static string OneServer(int port, string applicationName) =>
         $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Timeout=3;Command Timeout=5;Application Name={applicationName}";
 
     /// <summary>

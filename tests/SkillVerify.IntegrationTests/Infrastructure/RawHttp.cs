@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 
@@ -17,7 +18,7 @@ public static class RawHttp
         await tcp.ConnectAsync(server.Host, server.Port);
         var stream = tcp.GetStream();
         var head = new StringBuilder()
-            .Append($"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: {contentType}\r\nConnection: close\r\n")
+            .Append(CultureInfo.InvariantCulture, $"{method} {path} HTTP/1.1\r\nHost: {server.Authority}\r\nContent-Type: {contentType}\r\nConnection: close\r\n")
             .Append(withContentLength ? $"Content-Length: {body.Length}\r\n" : "Transfer-Encoding: chunked\r\n")
             .Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));

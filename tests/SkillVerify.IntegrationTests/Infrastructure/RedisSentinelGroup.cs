@@ -44,7 +44,7 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
         Directory.CreateDirectory(group.directory);
         group.StartRedis(group.PrimaryPort);
         group.StartRedis(group.ReplicaPort, "--replicaof", "127.0.0.1", group.PrimaryPort.ToString(CultureInfo.InvariantCulture));
-        await group.WaitAsync(async () => (await group.CliAsync(group.ReplicaPort, "INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal),
+        await group.WaitAsync(async () => (await CliAsync(group.ReplicaPort, "INFO", "replication")).Contains("master_link_status:up", StringComparison.Ordinal),
             "the replica never synchronized with the primary");
         foreach (var port in group.SentinelPorts)
         {
@@ -68,7 +68,7 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
         {
             foreach (var port in group.SentinelPorts)
             {
-                var master = await group.CliAsync(port, "SENTINEL", "MASTER", ServiceName);
+                var master = await CliAsync(port, "SENTINEL", "MASTER", ServiceName);
                 if (!Field(master, "num-slaves").Equals("1", StringComparison.Ordinal) || !Field(master, "num-other-sentinels").Equals("2", StringComparison.Ordinal))
                 {
                     return false;
@@ -95,7 +95,7 @@ public sealed class RedisSentinelGroup : IAsyncDisposable
     }
 
     /// <summary>Runs redis-cli against one of the group's servers and returns what it printed.</summary>
-    public async Task<string> CliAsync(int port, params string[] arguments)
+    public static async Task<string> CliAsync(int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (string[])["-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), .. arguments])

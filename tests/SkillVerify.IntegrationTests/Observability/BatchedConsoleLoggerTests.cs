@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,8 +41,8 @@ public class BatchedConsoleLoggerTests
             Assert.Equal(9001, root.GetProperty("EventId").GetInt32());
             Assert.Equal("SkillVerify.Audit", root.GetProperty("Category").GetString());
             var state = root.GetProperty("State");
-            var thread = int.Parse(state.GetProperty("Thread").ToString());
-            var index = int.Parse(state.GetProperty("Index").ToString());
+            var thread = int.Parse(state.GetProperty("Thread").ToString(), CultureInfo.InvariantCulture);
+            var index = int.Parse(state.GetProperty("Index").ToString(), CultureInfo.InvariantCulture);
             Assert.EndsWith("技能 😀", root.GetProperty("Message").GetString());
             Assert.True(seen.Add((thread, index)));
             // One thread's records stay in the order it logged them.

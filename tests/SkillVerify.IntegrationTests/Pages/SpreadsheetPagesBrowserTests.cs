@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using MiniExcelLibs;
 using SkillVerify.IntegrationTests.Qr;
@@ -56,7 +57,7 @@ public sealed class SpreadsheetPagesBrowserTests(PagesBrowser browser) : IClassF
 
         var rows = page.Locator("#results tbody tr");
         var seen = await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.row + ':' + r.dataset.outcome)");
-        Assert.Equal(Rows.Select((r, i) => $"{i + 2}:{(r.Expected.StartsWith("row.") ? "ERROR" : r.Expected)}"), seen);
+        Assert.Equal(Rows.Select((r, i) => $"{i + 2}:{(r.Expected.StartsWith("row.", StringComparison.Ordinal) ? "ERROR" : r.Expected)}"), seen);
         Assert.Contains("王*明", await rows.Nth(0).InnerTextAsync());
         Assert.Contains(view.T("缺少持证人姓名", "name is missing"), await rows.Nth(2).InnerTextAsync());
         await PagesBrowser.CheckAsync(page, view, $"spreadsheet-results-{format}");
@@ -71,7 +72,7 @@ public sealed class SpreadsheetPagesBrowserTests(PagesBrowser browser) : IClassF
         Assert.Equal([view.T("核验结果", "Results"), view.T("签名回执", "Receipt")], sheets);
         var back = MiniExcel.Query(xlsxPath, useHeaderRow: true, sheetName: sheets[0]).Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(Rows.Select(r => r.Expected), back.Select(r => (string)r[view.T("结果代码", "Outcome code")]));
-        Assert.Equal(Enumerable.Range(2, Rows.Length).Select(i => (double)i), back.Select(r => Convert.ToDouble(r[view.T("行号", "Row")])));
+        Assert.Equal(Enumerable.Range(2, Rows.Length).Select(i => (double)i), back.Select(r => Convert.ToDouble(r[view.T("行号", "Row")], CultureInfo.InvariantCulture)));
         var receiptSheet = MiniExcel.Query(xlsxPath, useHeaderRow: true, sheetName: sheets[1]).Cast<IDictionary<string, object>>().Single();
         Assert.Equal(receipt, receiptSheet.Values.Single());
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -15,7 +16,7 @@ namespace SkillVerify.IntegrationTests.Qr;
 public sealed class LowSSignatureTests
 {
     // P-256's group order, written out here independently of the service.
-    private static readonly BigInteger N = BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", System.Globalization.NumberStyles.HexNumber);
+    private static readonly BigInteger N = BigInteger.Parse("0FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static readonly SigningKey Key = new("k1", ECDsa.Create(ECCurve.NamedCurves.nistP256), canSign: true, null, null);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class EnumerationTests
     public async Task ANeighbourSerialEnumerationFromOneClientIsCutOffByTheRateLimit()
     {
         const int limit = 30;
-        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = limit.ToString() });
+        using var factory = SkillVerifyFactory.With(new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = limit.ToString(CultureInfo.InvariantCulture) });
         var client = factory.CreateClient();
 
         var statuses = new List<HttpStatusCode>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using SkillVerify.IntegrationTests.Infrastructure;
@@ -18,8 +19,8 @@ public sealed class HolderBindingBudgetTests
     private static SkillVerifyFactory Instance(int perMinute, int perCertificate = 1_000_000, params (string Key, string Value)[] more)
     {
         var settings = FixedQrSettings();
-        settings["RateLimiting:HolderChecksPerMinute"] = perMinute.ToString();
-        settings["RateLimiting:FailedChecksPerCertificate"] = perCertificate.ToString();
+        settings["RateLimiting:HolderChecksPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture);
+        settings["RateLimiting:FailedChecksPerCertificate"] = perCertificate.ToString(CultureInfo.InvariantCulture);
         foreach (var (key, value) in more)
         {
             settings[key] = value;
@@ -244,8 +245,8 @@ public sealed class HolderBindingBudgetTests
     private static Dictionary<string, string?> Settings(int perMinute, int perCertificate)
     {
         var settings = FixedQrSettings();
-        settings["RateLimiting:HolderChecksPerMinute"] = perMinute.ToString();
-        settings["RateLimiting:FailedChecksPerCertificate"] = perCertificate.ToString();
+        settings["RateLimiting:HolderChecksPerMinute"] = perMinute.ToString(CultureInfo.InvariantCulture);
+        settings["RateLimiting:FailedChecksPerCertificate"] = perCertificate.ToString(CultureInfo.InvariantCulture);
         settings["Hardening:KnownProxies:0"] = "127.0.0.1";
         return settings;
     }

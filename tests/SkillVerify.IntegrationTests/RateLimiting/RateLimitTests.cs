@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using SkillVerify.IntegrationTests.Infrastructure;
 using StackExchange.Redis;
@@ -13,7 +14,7 @@ public class RateLimitTests
 
     private static SkillVerifyFactory Instance(int anonymousPerMinute, params (string Key, string Value)[] more)
     {
-        var settings = new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = anonymousPerMinute.ToString() };
+        var settings = new Dictionary<string, string?> { ["RateLimiting:AnonymousPerMinute"] = anonymousPerMinute.ToString(CultureInfo.InvariantCulture) };
         foreach (var (key, value) in more)
         {
             settings[key] = value;
@@ -246,7 +247,7 @@ public class RateLimitTests
             Process process;
             try
             {
-                process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                process = Process.Start(new ProcessStartInfo("redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 {
                     RedirectStandardOutput = true,
                     UseShellExecute = false,

@@ -21,8 +21,8 @@ public sealed class ReadReplicaTests(ITestOutputHelper output)
     {
         await using var pair = await PostgresReplicaPair.StartAsync(synchronous: false);
         using var factory = Service(
-            PostgresReplicaPair.Single(pair.PrimaryPort, "skillverify-writes"),
-            PostgresReplicaPair.Single(pair.StandbyPort, "skillverify-reads"));
+            PostgresReplicaPair.OneServer(pair.PrimaryPort, "skillverify-writes"),
+            PostgresReplicaPair.OneServer(pair.StandbyPort, "skillverify-reads"));
         var client = factory.CreateClient();
         client.DefaultRequestHeaders.Add(AdminKeys.Header, CacheFactory.AdminKey);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);

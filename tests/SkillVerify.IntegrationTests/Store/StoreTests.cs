@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkillVerify.Data;
 using SkillVerify.Domain.Privacy;
 using SkillVerify.Domain.Verification;
@@ -189,7 +190,7 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
     }
 
     private static CertificateRecord Certificate(string code, string name, string? id) => new(
-        code, code[..13], code[15], new DateOnly(2000 + int.Parse(code.Substring(13, 2)), 3, 1), "6-31-01-03", "电工", null,
+        code, code[..13], code[15], new DateOnly(2000 + int.Parse(code.AsSpan(13, 2), CultureInfo.InvariantCulture), 3, 1), "6-31-01-03", "电工", null,
         Hasher.HashName(name), HolderNormalization.MaskName(name),
         id is null ? null : Hasher.HashIdNumber(id), id is null ? null : HolderNormalization.MaskIdNumber(id),
         "考核", CertificateStatus.Active, null, null, null, null, ReviewState.NotRequired, Now);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -95,7 +96,7 @@ public class DecodeApiTests(SkillVerifyFactory factory) : IClassFixture<SkillVer
         Assert.Equal(position, problem.GetProperty("position").GetInt32());
         if (expectedCode != "code.length")
         {
-            Assert.Contains(position.ToString(), problem.Str("messageZh"));
+            Assert.Contains(position.ToString(CultureInfo.InvariantCulture), problem.Str("messageZh"));
         }
         Assert.DoesNotContain("   at ", await response.Content.ReadAsStringAsync());
     }
