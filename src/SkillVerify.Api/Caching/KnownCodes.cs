@@ -73,13 +73,6 @@ public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator
         return settings.RegistryInMemory;
     }
 
-    /// <summary>The organizations held and an estimate of the bytes they take (the registry's share of the process).</summary>
-    public (int Organizations, long Bytes) RegistrySize()
-    {
-        var s = latest;
-        return s is null ? (0, 0) : (s.Organizations.Count, EstimateBytes(s));
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!settings.CodeFilter)
