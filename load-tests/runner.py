@@ -5,7 +5,7 @@ Starts one API instance per configuration on 127.0.0.1, warms what must be warm,
 wrk in ROUNDS interleaved rounds (each run bounded by -d), measuring the instance's CPU time from /proc/PID/stat
 and its peak RSS (VmHWM). Prints a Markdown table of medians and writes load-tests/results/<time>.json and .md.
 """
-import base64, hashlib, hmac, json, os, platform, random, statistics, subprocess, sys, time, urllib.request
+import base64, hashlib, hmac, json, os, platform, random, re, statistics, subprocess, sys, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LUA = os.path.join(ROOT, "load-tests", "lua")
@@ -72,9 +72,12 @@ class Instance:
     def __init__(self, name, port, provider, connection, redis, extra=None):
         self.name, self.port = name, port
         self.url = f"http://127.0.0.1:{port}"
+        # /metrics on a second, management port (as in production: never on the public one), for the filter's measured rate.
+        self.metrics_url = f"http://127.0.0.1:{port + 100}/metrics"
         env = dict(os.environ)
         env.update({
-            "ASPNETCORE_URLS": self.url,
+            "ASPNETCORE_URLS": f"{self.url};http://127.0.0.1:{port + 100}",
+            "Observability__MetricsHost": f"*:{port + 100}",
             "ASPNETCORE_ENVIRONMENT": "Production",
             "DOTNET_gcServer": os.environ.get("LOAD_GC_SERVER", "0"),
             "Database__Provider": provider,
@@ -120,6 +123,17 @@ class Instance:
                 if line.startswith(key + ":"):
                     return int(line.split()[1]) // 1024  # MB
         return 0
+
+    def certificate_lookups(self):
+        """skillverify.cache.lookups for certificates: (misses, hits) so far."""
+        with urllib.request.urlopen(self.metrics_url, timeout=5) as r:
+            text = r.read().decode()
+        counts = {"miss": 0.0, "hit": 0.0}
+        for m in re.finditer(r'^skillverify_cache_lookups(?:_total)?\{([^}]*)\} (\S+)', text, re.M):
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+            if labels.get("entity") == "certificate" and labels.get("result") in counts:
+                counts[labels["result"]] += float(m.group(2))
+        return counts["miss"], counts["hit"]
 
     def stop(self):
         self.proc.terminate()
@@ -232,8 +246,17 @@ def main():
             loads.append(loadavg())
             for name, inst_name, script, key, threads, conns, _, _ in scenarios:
                 codes = cold[rnd] if key == "cold" else files.get(key)
+                measure_filter = name == "flood_serials"
+                lookups = instances[inst_name].certificate_lookups() if measure_filter else None
                 r = run(instances, inst_name, script, codes, threads, conns, DURATION)
                 r["round"] = rnd
+                if measure_filter:
+                    # Every code of this scenario is never issued (serials above any issued one), so a certificate lookup
+                    # that went past the filter to the cache and store (a miss) is a false positive of the filter.
+                    after = instances[inst_name].certificate_lookups()
+                    misses, hits = after[0] - lookups[0], after[1] - lookups[1]
+                    r["filter_passed"], r["filter_lookups"] = misses, misses + hits
+                    r["filter_rate"] = misses / (misses + hits) if misses + hits else None
                 results[name].append(r)
                 log(f"round {rnd} {name:14} {r['rps']:9.0f} req/s  p50 {r['p50_us'] / 1000:7.2f} ms  p99 {r['p99_us'] / 1000:7.2f} ms  "
                     f"cpu {r['cpu_us_per_req']:7.1f} us/req  errors {r['errors']}  rss {r['rss_mb']} MB (peak {r['rss_peak_mb']})")
@@ -258,6 +281,10 @@ def main():
             "rss_peak_mb": peaks[inst_name], "target_ratio": target,
             "met": None if target is None else ratio >= target,
         })
+        if name == "flood_serials" and all(r.get("filter_rate") is not None for r in rs):
+            summary[-1]["filter_passed"] = sum(r["filter_passed"] for r in rs)
+            summary[-1]["filter_lookups"] = sum(r["filter_lookups"] for r in rs)
+            summary[-1]["filter_rate"] = summary[-1]["filter_passed"] / summary[-1]["filter_lookups"]
     batch = next((s for s in summary if s["scenario"] == "batch"), None)
     if batch:
         batch["met"] = batch["p50_ms"] <= 50
@@ -293,6 +320,10 @@ def main():
         ratio = "— (latency target)" if s["scenario"] == "batch" else f"{s['ratio']:.2f}"
         lines.append(f"| {s['scenario']} | {s['rps']:,.0f} | {ratio} | {target} | {s['p50_ms']:.2f} | {s['p99_ms']:.2f} | "
                      f"{s['cpu_us_per_req']:.0f} | {s['errors']} | {s['rss_peak_mb']} |")
+    for s in summary:
+        if "filter_rate" in s:
+            lines.append(f"\n{s['scenario']}: {s['filter_passed']:,.0f} of {s['filter_lookups']:,.0f} never-issued codes went past the code "
+                         f"filter to the cache and store: measured false-positive rate {s['filter_rate']:.4%}.")
     table = "\n".join(lines)
     print(table)
     out = os.path.join(ROOT, "load-tests", "results", RUN_ID)
