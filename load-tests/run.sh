@@ -36,6 +36,8 @@ export REDIS=$SKILLVERIFY_TEST_REDIS PG_BIN=$SKILLVERIFY_TEST_PG_BIN
 
 echo "== build (Release)" >&2
 dotnet build src/SkillVerify.Cli -c Release -v q -nologo >/dev/null
+# Into an emptied folder: publishing over another commit's output can leave that commit's newer DLLs in place.
+rm -rf "$LOAD_DIR/api"
 bash scripts/publish.sh "$LOAD_DIR/api" >/dev/null
 CLI="dotnet src/SkillVerify.Cli/bin/Release/net10.0/skillverify.dll"
 

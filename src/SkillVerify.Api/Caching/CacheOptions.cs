@@ -37,6 +37,10 @@ public sealed class CacheOptions
     [Range(0.000001, 0.1, ErrorMessage = "Cache:CodeFilterFalsePositiveRate (Cache__CodeFilterFalsePositiveRate) must be from {1} to {2}.")]
     public double CodeFilterFalsePositiveRate { get; set; } = 0.001;
 
+    /// <summary>Answers to repeated verifications kept ready (<see cref="Verification.AnswerMemo"/>), about 6 KB each; 0 turns it off.</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Cache:AnswerMemoEntries (Cache__AnswerMemoEntries) must be from {1} to {2}.")]
+    public int AnswerMemoEntries { get; set; } = 2048;
+
     /// <summary>How long an instance keeps a record in process: bounds staleness if an invalidation is lost while Redis is down.</summary>
     [Range(1, 86_400, ErrorMessage = "Cache:LocalSeconds (Cache__LocalSeconds) must be from {1} to {2}.")]
     public int LocalSeconds { get; set; } = 60;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using SkillVerify.Api.Caching;
 using SkillVerify.Api.Infrastructure;
 using SkillVerify.Api.Observability;
@@ -47,7 +49,7 @@ public static class VerificationApi
         return group;
     }
 
-    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder, Microsoft.Extensions.Options.IOptions<CacheOptions> cache)
+    private static Results<Ok<DecodeResponse>, ProblemHttpResult> Decode(string code, HttpContext context, CodeDecoder decoder, IOptions<CacheOptions> cache)
     {
         if (PathEncodingError(context) is { } encoding)
         {
@@ -62,8 +64,8 @@ public static class VerificationApi
         return TypedResults.Ok(ToDecodeResponse(decoded));
     }
 
-    private static async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Verify(HttpContext context, VerificationService verification, CodeDecoder decoder,
-        HolderBindingBudget budget, VerificationMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Verify(HttpContext context, VerificationService verification, CodeDecoder decoder,
+        HolderBindingBudget budget, VerificationMetrics metrics, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         var (request, problem) = await ReadJsonAsync(context.Request, VerificationJson.Default.VerificationRequest, cancellationToken);
         if (problem is not null)
@@ -114,8 +116,14 @@ public static class VerificationApi
             // The answer speaks of a person: no shared cache may keep it.
             context.Response.Headers.CacheControl = "no-store";
         }
-        return TypedResults.Ok(response);
+        // Serialized whole, with the application's JSON options (the bytes Ok would stream), and sent with a Content-Length;
+        // a memoized answer (AnswerMemo) as the bytes it serialized to the first time. Every answer is framed alike, so a
+        // reused answer (a real code asked again with a wrong name) and a fresh one (an unknown code) share their headers.
+        var encode = (VerificationResponse r) => JsonSerializer.SerializeToUtf8Bytes(r, json.Value.SerializerOptions.GetTypeInfo(typeof(VerificationResponse)));
+        return TypedResults.Bytes(verification.Encoded(response, encode) ?? encode(response), JsonContentType);
     }
+
+    private const string JsonContentType = "application/json; charset=utf-8";
 
     /// <summary>
     /// A path whose percent-escapes are not UTF-8 (%C0, a lone %E2%80): the router leaves such escapes as they

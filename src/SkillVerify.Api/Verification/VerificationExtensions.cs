@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using SkillVerify.Api.Caching;
 
 namespace SkillVerify.Api.Verification;
 
 public static class VerificationExtensions
 {
     /// <summary>
-    /// The verification path: its JSON contracts, the record cache (over the FusionCache set up by <c>AddCaching</c>),
-    /// <see cref="VerificationService"/>, and the peer provinces' client (跨区域互认) with timeout, retries and a
+    /// The verification path: its JSON contracts, the record cache (over the FusionCache set up by <c>AddCaching</c>), the
+    /// answer memo, <see cref="VerificationService"/>, and the peer provinces' client (跨区域互认) with timeout, retries and a
     /// circuit breaker per peer.
     /// </summary>
     public static IHostApplicationBuilder AddVerification(this IHostApplicationBuilder builder)
     {
         builder.Services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, VerificationJson.Default));
         builder.Services.AddSingleton<RecordCache>();
+        builder.Services.AddSingleton(sp => new AnswerMemo(sp.GetRequiredService<IOptions<CacheOptions>>().Value.AnswerMemoEntries));
         builder.Services.AddSingleton<VerificationService>();
 
         // The validator names each wrong setting; a wrong one stops the service at start.

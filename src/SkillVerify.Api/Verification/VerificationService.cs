@@ -15,7 +15,7 @@ namespace SkillVerify.Api.Verification;
 /// the registry checks here, with the record checks UNKNOWN. Without <c>Federation:LocalProvince</c> everything is answered
 /// here. <see cref="VerifyAsync"/> always answers here (the pages, scans and credentials of this instance's own certificates).
 /// </summary>
-public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics,
+public sealed class VerificationService(CodeDecoder decoder, RecordCache records, HolderHasher hasher, VerificationMetrics metrics, AnswerMemo memo,
     PeerClient peers, IOptions<FederationOptions> federation)
 {
     private readonly FederationOptions settings = federation.Value;
@@ -42,6 +42,9 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
         }
         return await VerifyAsync(code, holderName, idNumber, Disclosure.Anonymous, Unavailability.NoPeer, By("no_peer", province), cancellationToken);
     }
+
+    /// <summary>The serialized bytes of an answer this service memoized (<see cref="AnswerMemo"/>), made once; null for any other answer.</summary>
+    public byte[]? Encoded(VerificationResponse response, Func<VerificationResponse, byte[]> encode) => memo.Encoded(response, encode);
 
     /// <summary>This instance's answer from its own data (no <see cref="VerificationResponse.AnsweredBy"/>).</summary>
     public Task<VerificationResponse> VerifyAsync(string? code, string? holderName, string? idNumber, Disclosure disclosure, CancellationToken cancellationToken) =>
@@ -84,10 +87,24 @@ public sealed class VerificationService(CodeDecoder decoder, RecordCache records
             metrics.CacheLookups(record.FromCache, issuer.FromCache);
         }
 
+        // A question asked before, about a certificate whose records came from cache both times, gets the answer it got then.
+        var memoizable = recordsElsewhere is null && record.Value is not null && record.FromCache && issuer.FromCache && parent.FromCache;
+        var key = new AnswerKey(certificateCode.Value, holder.NameHash, holder.IdHash, disclosure, answeredBy);
+        var inputs = new AnswerInputs(issuer.Value, parent.Value, record.Value, snapshot, decoder.Today);
+        if (memoizable && memo.Find(key, inputs) is { } known)
+        {
+            return known;
+        }
+
         // The domain checks, in their order, then the answer.
         var input = new VerificationInput(decoded, issuer.Lookup, recordsElsewhere is { } elsewhere ? Lookup<CertificateRecord>.Unavailable(elsewhere) : record.Lookup,
             holder, disclosure, decoder.Today, parent.Lookup, decoder.Settings);
-        return Check(input, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
+        var response = Check(input, issuer.Value, snapshot, record.FromCache, issuer.FromCache, answeredBy);
+        if (memoizable)
+        {
+            memo.Remember(key, inputs, response);
+        }
+        return response;
     }
 
     private static AnsweredByDto By(string source, string? province) =>
