@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using SkillVerify.Data;
 using SkillVerify.Domain.Verification;
 
@@ -14,10 +16,17 @@ namespace SkillVerify.Api.Verification;
 /// FusionCache keeps records, not answers; no library keeps an answer tied to the identity of the objects it was made
 /// from, which is what makes reusing it safe without any invalidation of its own.
 /// Bounded by <c>Cache:AnswerMemoEntries</c> (0 turns it off); in process only, keyed by HMACs, never names.
+/// An answer is admitted the second time it is made from the same record objects (a doorkeeper, as in TinyLFU): where
+/// the records are new objects on every read (L1 too small, records from Redis each time) nothing is admitted, so the
+/// memo costs those requests one array read instead of keeping thousands of answers no request will reuse.
 /// </summary>
 public sealed class AnswerMemo(int capacity)
 {
     private readonly ConcurrentDictionary<AnswerKey, Entry> entries = new();
+
+    // The doorkeeper: per slot, a hash of the last question and the identities of the records it was answered from.
+    // A collision only admits an answer early (Find still compares the records by reference).
+    private readonly long[] seen = new long[capacity > 0 ? (int)BitOperations.RoundUpToPowerOf2((uint)capacity) : 0];
 
     // The same entries found by the answer object itself, by reference (a copy made with `with` never matches).
     private readonly ConcurrentDictionary<VerificationResponse, Entry> byAnswer = new(ReferenceEqualityComparer.Instance);
@@ -29,7 +38,7 @@ public sealed class AnswerMemo(int capacity)
 
     public void Remember(in AnswerKey key, in AnswerInputs inputs, VerificationResponse response)
     {
-        if (capacity <= 0)
+        if (capacity <= 0 || !SeenBefore(key, inputs))
         {
             return;
         }
@@ -46,6 +55,19 @@ public sealed class AnswerMemo(int capacity)
         }
         entries[key] = entry;
         byAnswer[response] = entry;
+    }
+
+    private bool SeenBefore(in AnswerKey key, in AnswerInputs inputs)
+    {
+        var hash = ((long)key.GetHashCode() << 32) | (uint)HashCode.Combine(RuntimeHelpers.GetHashCode(inputs.Record), RuntimeHelpers.GetHashCode(inputs.Issuer),
+            RuntimeHelpers.GetHashCode(inputs.Parent), inputs.Snapshot, inputs.Today);
+        ref var slot = ref seen[(int)((ulong)hash % (ulong)seen.Length)];
+        if (Volatile.Read(ref slot) == hash)
+        {
+            return true;
+        }
+        Volatile.Write(ref slot, hash);
+        return false;
     }
 
     /// <summary>The serialized bytes of a memoized answer (made once by <paramref name="encode"/>); null for any other answer.</summary>
