@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The load-test runner: one command from nothing to a results table.
-#   load-tests/run.sh [--10m] [--duration SECONDS=10] [--rounds N=3] [--only a,b,...] [--label TEXT] [--soak SECONDS]
+#   load-tests/run.sh [--10m] [--duration SECONDS=10] [--rounds N=3] [--only a,b,...] [--label TEXT] [--soak SECONDS] [--profile]
 # Provisions Redis and PostgreSQL (scripts/test-servers.sh, loopback), generates a seeded dataset with the
 # CLI (1,000,000 certificates, 10,000,000 with --10m; cached under $LOAD_DIR so reruns skip it), imports it
 # into a SQLite file and a PostgreSQL database (once), publishes the API in Release and runs the scenarios
@@ -21,15 +21,19 @@ while (($#)); do
     --only) ONLY=$2; shift ;;
     --label) LABEL=$2; shift ;;
     --soak) export SOAK=$2; shift ;;  # seconds; load-tests/soak.sh
-    *) echo "usage: load-tests/run.sh [--10m] [--duration S] [--rounds N] [--only a,b] [--label TEXT] [--soak SECONDS]" >&2; exit 2 ;;
+    --profile) export PROFILE=1 ;;    # perf on the service in the last round: where each scenario's CPU goes (profile.py)
+    *) echo "usage: load-tests/run.sh [--10m] [--duration S] [--rounds N] [--only a,b] [--label TEXT] [--soak SECONDS] [--profile]" >&2; exit 2 ;;
   esac
   shift
 done
 export N
 export LOAD_DIR=${LOAD_DIR:-/tmp/skillverify-load}
-mkdir -p "$LOAD_DIR" "$ROOT/load-tests/results"
+mkdir -p "$LOAD_DIR" "$LOAD_DIR/profiles" "$ROOT/load-tests/results"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+if [[ ${PROFILE:-} == 1 ]] && ! command -v perf >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq linux-perf >/dev/null
+fi
 bash scripts/test-servers.sh running || bash scripts/test-servers.sh start
 eval "$(bash scripts/test-servers.sh env)"
 export REDIS=$SKILLVERIFY_TEST_REDIS PG_BIN=$SKILLVERIFY_TEST_PG_BIN

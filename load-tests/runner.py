@@ -5,7 +5,9 @@ Starts one API instance per configuration on 127.0.0.1, warms what must be warm,
 wrk in ROUNDS interleaved rounds (each run bounded by -d), measuring the instance's CPU time from /proc/PID/stat
 and its peak RSS (VmHWM). Prints a Markdown table of medians and writes load-tests/results/<time>.json and .md.
 """
-import base64, hashlib, hmac, json, os, platform, random, re, statistics, subprocess, sys, time, urllib.request
+import base64, hashlib, hmac, json, os, platform, random, re, statistics, subprocess, sys, threading, time, urllib.request
+
+import profile  # load-tests/profile.py (run.sh --profile)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LUA = os.path.join(ROOT, "load-tests", "lua")
@@ -14,6 +16,7 @@ N = int(os.environ["N"])
 DURATION = int(os.environ.get("DURATION", "10"))
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 ONLY = [s for s in os.environ.get("ONLY", "").split(",") if s]
+PROFILE = os.environ.get("PROFILE") == "1"  # run.sh --profile: perf on the service during the last round (profile.py)
 RUN_ID = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
 TICK_US = 1e6 / os.sysconf("SC_CLK_TCK")
 HOT, L2_SET = 1000, 10000
@@ -91,6 +94,9 @@ class Instance:
         })
         if redis:
             env["ConnectionStrings__Redis"] = os.environ["REDIS"]
+        if PROFILE:
+            # Names for JIT-compiled code in perf (/tmp/perf-PID.map); W^X off so the map's addresses are the executed ones.
+            env.update({"DOTNET_PerfMapEnabled": "1", "DOTNET_EnableWriteXorExecute": "0"})
         env.update(extra or {})
         work = os.path.join(LOAD_DIR, "instances", name)
         os.makedirs(work, exist_ok=True)
@@ -143,14 +149,22 @@ class Instance:
             self.proc.kill()
 
 
-def wrk(instance, script, codes, threads, conns, duration):
+def wrk(instance, script, codes, threads, conns, duration, perf_path=None):
     env = dict(os.environ, LUA_DIR=LUA, WRK_THREADS=str(threads))
     if codes:
         env["CODES"] = codes
     before = instance.cpu_ticks()
+    perf = None
+    if perf_path:
+        # From 1 s in to 1 s before the end: the steady part of the run.
+        perf = threading.Timer(1, lambda: setattr(instance, "perf", profile.record(instance.proc.pid, perf_path, max(1, duration - 2))))
+        perf.start()
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s", "--timeout", "10s", "-s", os.path.join(LUA, script), instance.url],
                          env=env, capture_output=True, text=True, timeout=duration + 60)
     cpu_us = (instance.cpu_ticks() - before) * TICK_US
+    if perf:
+        perf.join()
+        instance.perf.wait(30)
     line = next((l for l in out.stdout.splitlines() if l.startswith("WRKJSON ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no summary:\n{out.stdout}\n{out.stderr}")
@@ -188,10 +202,10 @@ def wrk_pair(pair, script, codes, duration):
     return r
 
 
-def run(instances, inst_name, script, codes, threads, conns, duration):
+def run(instances, inst_name, script, codes, threads, conns, duration, perf_path=None):
     if inst_name == "pair":
         return wrk_pair([instances["pair_a"], instances["pair_b"]], script, codes, duration)
-    return wrk(instances[inst_name], script, codes, threads, conns, duration)
+    return wrk(instances[inst_name], script, codes, threads, conns, duration, perf_path)
 
 
 def loadavg():
@@ -248,8 +262,11 @@ def main():
                 codes = cold[rnd] if key == "cold" else files.get(key)
                 measure_filter = name == "flood_serials"
                 lookups = instances[inst_name].certificate_lookups() if measure_filter else None
-                r = run(instances, inst_name, script, codes, threads, conns, DURATION)
+                perf_path = os.path.join(LOAD_DIR, "profiles", f"{RUN_ID}-{name}.data") if PROFILE and rnd == ROUNDS and inst_name != "pair" else None
+                r = run(instances, inst_name, script, codes, threads, conns, DURATION, perf_path)
                 r["round"] = rnd
+                if perf_path:
+                    r["perf_data"] = perf_path
                 if measure_filter:
                     # Every code of this scenario is never issued (serials above any issued one), so a certificate lookup
                     # that went past the filter to the cache and store (a miss) is a false positive of the filter.
@@ -284,6 +301,14 @@ def main():
             summary[-1]["filter_passed"] = sum(r["filter_passed"] for r in rs)
             summary[-1]["filter_lookups"] = sum(r["filter_lookups"] for r in rs)
             summary[-1]["filter_rate"] = summary[-1]["filter_passed"] / summary[-1]["filter_lookups"]
+    profiles = {}
+    if PROFILE:
+        log("== profiles (perf script)")
+        for s in summary:
+            last = results[s["scenario"]][-1]
+            if "perf_data" in last and os.path.exists(last["perf_data"]):
+                shares, top, samples = profile.categorize(last["perf_data"])
+                profiles[s["scenario"]] = {"shares": shares, "top_self": top, "samples": samples, "cpu_us_per_req": last["cpu_us_per_req"], "perf_data": last["perf_data"]}
     batch = next((s for s in summary if s["scenario"] == "batch"), None)
     if batch:
         batch["met"] = batch["p50_ms"] <= 50
@@ -296,7 +321,7 @@ def main():
         "run": RUN_ID, "commit": os.environ.get("COMMIT"), "label": os.environ.get("LABEL"), "certificates": N,
         "duration_s": DURATION, "rounds": ROUNDS, "machine": machine, "loadavg": loads,
         "command": " ".join(["load-tests/run.sh"] + sys.argv[1:]) if False else os.environ.get("RUN_COMMAND", "load-tests/run.sh"),
-        "summary": summary, "runs": results, "rss_peak_mb": peaks,
+        "summary": summary, "runs": results, "rss_peak_mb": peaks, "profiles": profiles,
         "hot_p99_met": None if hot is None else hot["p99_ms"] <= 3,
     }
     lines = [
@@ -323,6 +348,10 @@ def main():
         if "filter_rate" in s:
             lines.append(f"\n{s['scenario']}: {s['filter_passed']:,.0f} of {s['filter_lookups']:,.0f} never-issued codes went past the code "
                          f"filter to the cache and store: measured false-positive rate {s['filter_rate']:.4%}.")
+    if profiles:
+        lines.append(f"\nWhere the CPU goes in round {ROUNDS} (perf, profile.py): µs per request by category, that round's CPU µs/req split by "
+                     "the share of samples.\n")
+        lines.append(profile.table(profiles, {k: p["cpu_us_per_req"] for k, p in profiles.items()}))
     table = "\n".join(lines)
     print(table)
     out = os.path.join(ROOT, "load-tests", "results", RUN_ID)
