@@ -13,8 +13,8 @@ import subprocess
 
 # (category, pattern on the symbol or library); the leaf-first walk decides, and within one frame the first match.
 # JSON: System.Text.Json. database: SQLite, Npgsql, Dapper and the store. cache: FusionCache, the memory and output
-# caches. checks: Verifier, Sentences, VerificationService, the answer memo. decode: code parsing and decoding.
-# HMAC: holder-data hashes. pages: HTML pages and QR. audit/logs: the audit record and logs. metrics: OpenTelemetry.
+# caches, the L2 serializer. checks: Verifier, Sentences, VerificationService, the answer memo. decode: code parsing and decoding.
+# HMAC: holder-data hashes. pages: HTML pages (Razor components' static rendering) and QR. audit/logs: the audit record and logs. metrics: OpenTelemetry.
 # limits: rate limits and holder-check budgets. registry: the in-memory registry and code filter. service: the rest
 # of SkillVerify. ASP.NET: Kestrel, routing, middleware. sockets/pool: sockets, epoll, thread pool. kernel: a sample
 # whose leaf is in the kernel (network stack, scheduling). runtime: the rest (allocation, copies, casts, libc).
@@ -22,13 +22,13 @@ CATEGORIES = [
     ("GC", r"\bWKS::|\bSVR::|gc_heap|GCHeap|GarbageCollect"),
     ("JIT", r"libclrjit"),
     ("JSON", r"System\.Text\.Json"),
-    ("database", r"Microsoft\.Data\.Sqlite|SQLitePCL|e_sqlite3|libsqlite|Npgsql|Dapper|SkillVerify\.Data\."),
+    ("database", r"Microsoft\.Data\.Sqlite|SQLitePCL|e_sqlite3|libsqlite|Npgsql|Dapper|SkillVerify\.Data\.(?!Caching)"),
     ("Redis", r"StackExchange\.Redis|Pipelines\.Sockets"),
-    ("cache", r"ZiggyCreatures|Microsoft\.Extensions\.Caching|Microsoft\.AspNetCore\.OutputCaching"),
+    ("cache", r"ZiggyCreatures|Microsoft\.Extensions\.Caching|Microsoft\.AspNetCore\.OutputCaching|SkillVerify\.Data\.Caching|SkillVerify\.Api\.Caching\.(?!KnownCodes|CodeFilter)"),
     ("checks", r"SkillVerify\.Domain\.Verification|SkillVerify\.Api\.Verification\.(VerificationService|AnswerMemo)"),
     ("decode", r"SkillVerify\.Domain\.Codes"),
     ("HMAC", r"HolderHasher|IncrementalHash|HMAC|libcrypto|libssl"),
-    ("pages", r"SkillVerify\.Api\.(Pages|Qr)|RazorSlices|HtmlEncoder|System\.Text\.Encodings\.Web"),
+    ("pages", r"SkillVerify\.Api\.(Pages|Qr)|Microsoft\.AspNetCore\.Components|RazorSlices|HtmlEncoder|System\.Text\.Encodings\.Web"),
     ("audit/logs", r"Microsoft\.Extensions\.Logging|VerificationAudit|BatchedConsole|ZLogger"),
     ("metrics", r"OpenTelemetry|System\.Diagnostics\.Metrics|VerificationMetrics"),
     ("limits", r"RateLimit|HolderBindingBudget"),
@@ -91,3 +91,16 @@ def table(profiles, cpu_us):
     for s, p in profiles.items():
         lines.append(f"| {s} | {cpu_us[s]:.0f} | " + " | ".join(f"{p['shares'].get(c, 0) * cpu_us[s]:.0f}" for c in shown) + " |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    # python3 load-tests/profile.py load-tests/results/<run>.json: the table again from the run's perf files (kept under
+    # $LOAD_DIR/profiles), e.g. after changing a category.
+    import json
+    import sys
+    doc = json.load(open(sys.argv[1]))
+    profiles = {}
+    for name, p in doc["profiles"].items():
+        shares, top, samples = categorize(p["perf_data"])
+        profiles[name] = {"shares": shares}
+    print(table(profiles, {k: p["cpu_us_per_req"] for k, p in doc["profiles"].items()}))
