@@ -49,6 +49,20 @@ def record(pid, path, seconds):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def method(symbol):
+    """The declaring type and method of a managed frame ("instance RET [Asm] Ns.Type::Name(ARGS)[Tier]" -> "Ns.Type::Name"):
+    the return and parameter types name other namespaces (a SkillVerify.Data type passed to the checks is not database
+    work). Native symbols stay as they are."""
+    bare = re.sub(r"\[(OptimizedTier1|Optimized|QuickJitted|PreJIT|Tier0|Tier1|InstrumentedTier\w*)\]", "", symbol)
+    while True:  # the parameter lists, innermost first (generic arguments may hold parentheses too)
+        shorter = re.sub(r"\([^()]*\)", "", bare)
+        if shorter == bare:
+            break
+        bare = shorter
+    names = [t for t in bare.split() if "::" in t]
+    return names[-1] if names else symbol
+
+
 def categorize(path, top=8):
     """{category: share}, the top self symbols and the sample count, from a perf.data file."""
     text = subprocess.run(["perf", "script", "-i", path], capture_output=True, text=True, errors="replace").stdout
@@ -78,7 +92,7 @@ def categorize(path, top=8):
         elif line[0] in " \t":
             m = re.match(r"\s*[0-9a-f]+\s+(.*?)\s+\(([^()]*)\)\s*$", line)
             if m:
-                frames.append((m.group(1), m.group(2)))
+                frames.append((method(m.group(1)), m.group(2)))
     finish()
     return {k: v / total for k, v in shares.most_common()} if total else {}, [(s, n / total) for s, n in selfs.most_common(top)] if total else [], total
 
