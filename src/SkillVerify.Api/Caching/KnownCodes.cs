@@ -176,11 +176,6 @@ public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator
                 // Serves only if nothing was missed since the build began, and messages can arrive.
                 serving = generation == Interlocked.Read(ref distrusted) && (redis is null || redis.IsConnected) ? sets : null;
             }
-            // The build streamed every certificate code as a string (10M at 10M certificates) and read the registry whole:
-            // without a compacting collection now, the gen2 and LOH space they passed through stays committed. Measured on
-            // the 10M dataset, idle after the build: RSS 456 -> 300 MB (gen2 238 -> 138 MB, LOH 73 -> 33 MB;
-            // load-tests/README.md). Builds happen at start and after a missed invalidation, not per request.
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             if (logger.IsEnabled(LogLevel.Information))
             {
                 var registryMb = EstimateBytes(sets) / 1048576.0;
