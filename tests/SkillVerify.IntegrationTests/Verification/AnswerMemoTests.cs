@@ -107,8 +107,6 @@ public sealed class AnswerMemoTests : IDisposable
     {
         using var response = await client.PostAsJsonAsync("/api/v1/verifications", new { code, holderName = name });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var headers = string.Join("\n", response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not ("Date" or "RateLimit"))
-            .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}").Order(StringComparer.Ordinal));
-        return (await response.Content.ReadAsStringAsync(), headers);
+        return (await response.Content.ReadAsStringAsync(), VerificationApiTests.HeadersOf(response));
     }
 }

@@ -146,7 +146,7 @@ public class VerificationApiTests(SkillVerifyFactory factory) : IClassFixture<Sk
     }
 
     /// <summary>Every response and content header but Date and RateLimit (the caller's remaining budget counts down), as name: value lines.</summary>
-    private static string HeadersOf(HttpResponseMessage response) =>
+    internal static string HeadersOf(HttpResponseMessage response) =>
         string.Join("\n", response.Headers.Concat(response.Content.Headers).Where(h => h.Key is not ("Date" or "RateLimit"))
             .Select(h => $"{h.Key}: {string.Join(", ", h.Value)}").Order(StringComparer.Ordinal));
 
