@@ -104,23 +104,75 @@ public sealed class DapperStore : ISkillVerifyStore
         return ToRecord(org, rows, corrections, await grid.ReadAsync<ScopeRow>(), await grid.ReadAsync<AliasRow>(), await grid.ReadAsync<QualityRow>());
     }
 
+    /// <summary>
+    /// The whole registry. Each result set is read row by row into its owner's parts: buffered whole and grouped, the
+    /// sets of 100,000 organizations (some 300,000 scope rows) would be held at once and left as garbage in the
+    /// large-object heap once the records are made. The strings that repeat across the registry (statuses, occupation
+    /// codes and names, level lists, results) are kept once, which is most of a record's size.
+    /// </summary>
     public async Task<IReadOnlyList<OrganizationRecord>> ReadAllOrganizationsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(StoreSql.AllOrganizations, commandTimeout: 600, cancellationToken: cancellationToken));
-        var orgs = await grid.ReadAsync<OrganizationRow>();
-        // Each child row with its owner first, as a tuple (mapped by position) and then as the row FindOrganization reads.
-        var events = (await grid.ReadAsync<(string Owner, DateOnly EffectiveDate, string Status, string? Reason, long Seq)>())
-            .ToLookup(e => e.Owner, e => new StatusEventRow(e.EffectiveDate, e.Status, e.Reason, e.Seq), StringComparer.Ordinal);
-        var corrections = (await grid.ReadAsync<(string Owner, long CorrectsSeq, string Reason, DateTimeOffset RecordedAt)>())
-            .ToLookup(c => c.Owner, c => new CorrectionRow(c.CorrectsSeq, c.Reason, c.RecordedAt), StringComparer.Ordinal);
-        var scopes = (await grid.ReadAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>())
-            .ToLookup(s => s.Owner, s => new ScopeRow(s.OccupationCode, s.WorkType, s.ValidFrom, s.OccupationName, s.Levels, s.ValidTo), StringComparer.Ordinal);
-        var aliases = (await grid.ReadAsync<(string Owner, string Alias, string LevelCode)>())
-            .ToLookup(a => a.Owner, a => new AliasRow(a.Alias, a.LevelCode), StringComparer.Ordinal);
-        var quality = (await grid.ReadAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>())
-            .ToLookup(q => q.Owner, q => new QualityRow(q.PublishedOn, q.Result, q.Note), StringComparer.Ordinal);
-        return orgs.Select(o => ToRecord(o, events[o.Code], corrections[o.Code].ToDictionary(c => c.CorrectsSeq), scopes[o.Code], aliases[o.Code], quality[o.Code])).ToList();
+        var pool = new HashSet<string>(StringComparer.Ordinal);
+        string Share(string value) => pool.TryGetValue(value, out var kept) ? kept : pool.Add(value) ? value : value;
+        var parts = new Dictionary<string, RegistryParts>(StringComparer.Ordinal);
+        await foreach (var o in grid.ReadUnbufferedAsync<OrganizationRow>().WithCancellation(cancellationToken))
+        {
+            parts[o.Code] = new RegistryParts(o with { Province = Share(o.Province) });
+        }
+        // Each child row with its owner first, as a tuple (mapped by position). Corrections come before the events they retract.
+        var retractions = new Dictionary<(string Owner, long Seq), StatusRetraction>();
+        await foreach (var c in grid.ReadUnbufferedAsync<(string Owner, long CorrectsSeq, string Reason, DateTimeOffset RecordedAt)>().WithCancellation(cancellationToken))
+        {
+            retractions[(c.Owner, c.CorrectsSeq)] = new StatusRetraction(c.Reason, c.RecordedAt);
+        }
+        await foreach (var e in grid.ReadUnbufferedAsync<(string Owner, DateOnly EffectiveDate, string Status, string? Reason, long Seq)>().WithCancellation(cancellationToken))
+        {
+            if (parts.TryGetValue(e.Owner, out var p))
+            {
+                p.Events.Add(new StatusEvent(Share(e.Status), e.EffectiveDate, e.Reason is null ? null : Share(e.Reason), e.Seq, retractions.GetValueOrDefault((e.Owner, e.Seq))));
+            }
+        }
+        await foreach (var s in grid.ReadUnbufferedAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>().WithCancellation(cancellationToken))
+        {
+            if (parts.TryGetValue(s.Owner, out var p))
+            {
+                p.Scope.Add(new ScopeEntry(Share(s.OccupationCode), Share(s.OccupationName), s.WorkType.Length == 0 ? null : Share(s.WorkType), Share(s.Levels), s.ValidFrom, s.ValidTo));
+            }
+        }
+        await foreach (var a in grid.ReadUnbufferedAsync<(string Owner, string Alias, string LevelCode)>().WithCancellation(cancellationToken))
+        {
+            if (parts.TryGetValue(a.Owner, out var p))
+            {
+                p.Aliases.Add(new OrganizationAlias(a.Alias, a.LevelCode[0]));
+            }
+        }
+        await foreach (var q in grid.ReadUnbufferedAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>().WithCancellation(cancellationToken))
+        {
+            if (parts.TryGetValue(q.Owner, out var p))
+            {
+                p.Quality.Add(new QualityResult(q.PublishedOn, Share(q.Result), q.Note is null ? null : Share(q.Note)));
+            }
+        }
+        var records = new List<OrganizationRecord>(parts.Count);
+        foreach (var p in parts.Values)
+        {
+            var o = p.Organization;
+            records.Add(new OrganizationRecord(o.Code, o.Type[0], o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo,
+                [.. p.Events], [.. p.Scope], [.. p.Aliases], [.. p.Quality], o.UpdatedAt));
+        }
+        return records;
+    }
+
+    /// <summary>One organization's rows while the registry is read; the records get arrays of exactly their length.</summary>
+    private sealed class RegistryParts(OrganizationRow organization)
+    {
+        public OrganizationRow Organization { get; } = organization;
+        public List<StatusEvent> Events { get; } = [];
+        public List<ScopeEntry> Scope { get; } = [];
+        public List<OrganizationAlias> Aliases { get; } = [];
+        public List<QualityResult> Quality { get; } = [];
     }
 
     private static OrganizationRecord ToRecord(OrganizationRow org, IEnumerable<StatusEventRow> rows, Dictionary<long, CorrectionRow> corrections,

@@ -33,10 +33,10 @@ public static class StoreSql
     public static readonly string AllOrganizations = $"""
             SELECT {Tables.Organizations.ColumnList()}
             FROM organizations;
-            SELECT organization_code, {Tables.StatusEvents.ColumnListWithout(Owner)}, seq
-            FROM organization_status_events ORDER BY organization_code, seq;
             SELECT organization_code, corrects_seq, reason, recorded_at
             FROM organization_status_corrections;
+            SELECT organization_code, {Tables.StatusEvents.ColumnListWithout(Owner)}, seq
+            FROM organization_status_events ORDER BY organization_code, seq;
             SELECT organization_code, {Tables.Scopes.ColumnListWithout(Owner)}
             FROM organization_scopes ORDER BY organization_code, occupation_code, work_type, valid_from;
             SELECT organization_code, {Tables.Aliases.ColumnListWithout(Owner)}

@@ -319,26 +319,29 @@ public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator
 
     private static long EstimateBytes(Sets sets)
     {
+        // A string the store's registry read shares (a status, an occupation, a level list) is counted once.
+        var seen = new HashSet<string>(ReferenceEqualityComparer.Instance);
         long bytes = 0;
         foreach (var o in sets.Organizations.Values)
         {
-            bytes += EstimateBytes(o);
+            bytes += EstimateBytes(o, seen);
         }
         return bytes;
     }
 
-    /// <summary>A rough count of what a record keeps alive: object headers, fields and the UTF-16 strings.</summary>
-    private static long EstimateBytes(OrganizationRecord o)
+    /// <summary>A rough count of what a record keeps alive: object headers, fields, the arrays and the UTF-16 strings not counted before.</summary>
+    private static long EstimateBytes(OrganizationRecord o, HashSet<string> seen)
     {
-        static long S(string? s) => s is null ? 0 : 22 + (2L * s.Length);
-        long bytes = 24 + 120 + S(o.Code) + S(o.Name) + S(o.Province) + S(o.ParentCode) + S(o.Address) + S(o.Contact) + 5 * 40;
+        long S(string? s) => s is null || !seen.Add(s) ? 0 : 22 + (2L * s.Length);
+        long bytes = 24 + 120 + S(o.Code) + S(o.Name) + S(o.Province) + S(o.ParentCode) + S(o.Address) + S(o.Contact)
+            + 8 * (o.StatusHistory.Count + o.Scope.Count + o.Aliases.Count + o.QualityResults.Count) + 4 * 24;
         foreach (var e in o.StatusHistory)
         {
-            bytes += 64 + S(e.Status) + S(e.Reason) + (e.Retraction is { } r ? 40 + S(r.Reason) : 0);
+            bytes += 48 + S(e.Status) + S(e.Reason) + (e.Retraction is { } r ? 40 + S(r.Reason) : 0);
         }
         foreach (var s in o.Scope)
         {
-            bytes += 72 + S(s.OccupationCode) + S(s.OccupationName) + S(s.WorkType) + S(s.Levels);
+            bytes += 56 + S(s.OccupationCode) + S(s.OccupationName) + S(s.WorkType) + S(s.Levels);
         }
         foreach (var a in o.Aliases)
         {

@@ -100,6 +100,36 @@ public abstract class StoreTests<TProvider> : IAsyncLifetime where TProvider : I
     }
 
     [Fact]
+    public async Task TheWholeRegistryReadsAsEachOrganizationDoes()
+    {
+        // ReadAllOrganizationsAsync streams every table at once (and shares repeated strings): it must give what
+        // FindOrganizationAsync gives one by one, a retracted event, an organization with nothing under it and a site included.
+        await store.UpsertOrganizationsAsync([
+            Organization("Y000044030006", "深圳精密制造有限公司", "44"),
+            Organization("S000011000001", "北京技能人才评价服务中心", "11"),
+            Organization("S000044030002", "广州评价站点", "44") with { ParentCode = "S000011000001", StatusHistory = [], Scope = [], Aliases = [], QualityResults = [] },
+        ]);
+        var seq = await store.AddStatusEventAsync("S000011000001", new StatusEvent(OrganizationStatus.Suspended, new DateOnly(2024, 6, 1), "评价质量评估不合格"));
+        Assert.Equal(CorrectionOutcome.Retracted, await store.RetractStatusEventAsync("S000011000001", seq!.Value, "录入错误"));
+
+        var all = await store.ReadAllOrganizationsAsync();
+        Assert.Equal(["S000011000001", "S000044030002", "Y000044030006"], all.Select(o => o.Code).Order(StringComparer.Ordinal));
+        foreach (var read in all)
+        {
+            var one = await store.FindOrganizationAsync(read.Code);
+            Assert.NotNull(one);
+            Assert.Equal(one with { StatusHistory = [], Scope = [], Aliases = [], QualityResults = [] }, read with { StatusHistory = [], Scope = [], Aliases = [], QualityResults = [] });
+            Assert.Equal(one.StatusHistory, read.StatusHistory);
+            Assert.Equal(one.Scope, read.Scope);
+            Assert.Equal(one.Aliases, read.Aliases);
+            Assert.Equal(one.QualityResults, read.QualityResults);
+        }
+        var retracted = Assert.Single(all.Single(o => o.Code == "S000011000001").StatusHistory, e => e.Seq == seq);
+        Assert.Equal("录入错误", retracted.Retraction?.Reason);
+        Assert.Equal(OrganizationStatus.Registered, all.Single(o => o.Code == "S000011000001").StatusOn(new DateOnly(2024, 7, 1)));
+    }
+
+    [Fact]
     public async Task StatusEventIsRecordedAndBumpsTheSnapshot()
     {
         await store.UpsertOrganizationsAsync([Organization("S000011000001", "北京技能人才评价服务中心", "11")]);
