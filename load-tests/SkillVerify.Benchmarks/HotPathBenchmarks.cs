@@ -50,6 +50,11 @@ public class HotPathBenchmarks : IDisposable
     public VerificationResult Verify() =>
         Verifier.Verify(new VerificationInput(decoded, Lookup<OrganizationRecord>.Found(issuer), Lookup<CertificateRecord>.Found(record), claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
 
+    /// <summary>A code of an unregistered issuer with a name: what the notfound and flood rows answer, every check's words made.</summary>
+    [Benchmark]
+    public VerificationResult VerifyNotFound() =>
+        Verifier.Verify(new VerificationInput(decoded, Lookup<OrganizationRecord>.NotFound, Lookup<CertificateRecord>.NotFound, claim, Disclosure.Anonymous, new DateOnly(2026, 11, 24)));
+
     [Benchmark]
     public long SerializeResponse()
     {

@@ -319,6 +319,25 @@ public class VerifierTests
     }
 
     [Fact]
+    public void ASharedSentenceIsKeptPerCheckAndAFilledOneIsMadeEachTime()
+    {
+        // "status.no_match" is a "*" sentence the no-match answer gives four checks: each keeps its own name and code.
+        var revocation = Sentences.Result(Verifier.Revocation, CheckStatus.NotApplicable, "status.no_match");
+        var review = Sentences.Result(Verifier.Review, CheckStatus.NotApplicable, "status.no_match");
+        Assert.Equal((Verifier.Revocation, "status.no_match"), (revocation.Name, revocation.Code));
+        Assert.Equal((Verifier.Review, "status.no_match"), (review.Name, review.Code));
+        Assert.Same(revocation, Sentences.Result(Verifier.Revocation, CheckStatus.NotApplicable, "status.no_match"));
+        Assert.Equal(CheckStatus.Unknown, Sentences.Result(Verifier.Revocation, CheckStatus.Unknown, "status.no_match").Status);
+
+        // A sentence with placeholders is filled with what it is given, every time.
+        var y2023 = Sentences.Result(Verifier.IssueYear, CheckStatus.Pass, "issue_year.ok", new Arg("year", 2023));
+        var y2024 = Sentences.Result(Verifier.IssueYear, CheckStatus.Pass, "issue_year.ok", new Arg("year", 2024));
+        Assert.Contains("2023", y2023.MessageZh, StringComparison.Ordinal);
+        Assert.Contains("2024", y2024.MessageEn, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", y2024.MessageZh + y2024.MessageEn, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ALegacyQualificationNumberIsDecodedButCannotBeDecidedHere()
     {
         var result = Verify("0910123456300012", null, null);
