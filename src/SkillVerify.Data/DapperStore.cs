@@ -105,9 +105,10 @@ public sealed class DapperStore : ISkillVerifyStore
     }
 
     /// <summary>
-    /// The whole registry. Each result set is read row by row into its owner's parts: buffered whole and grouped, the
-    /// sets of 100,000 organizations (some 300,000 scope rows) would be held at once and left as garbage in the
-    /// large-object heap once the records are made. The strings that repeat across the registry (statuses, occupation
+    /// The whole registry. Each result set is read row by row, and the rows of one owner (adjacent: each set is ordered
+    /// by it) become one exact-length array on that owner's parts. Buffered whole and grouped, the sets of 100,000
+    /// organizations (some 300,000 scope rows) would be held at once, promoted to gen2 and the large-object heap while
+    /// the read lasts, and left there as garbage. The strings that repeat across the registry (statuses, occupation
     /// codes and names, level lists, results) are kept once, which is most of a record's size.
     /// </summary>
     public async Task<IReadOnlyList<OrganizationRecord>> ReadAllOrganizationsAsync(CancellationToken cancellationToken = default)
@@ -116,6 +117,7 @@ public sealed class DapperStore : ISkillVerifyStore
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(StoreSql.AllOrganizations, commandTimeout: 600, cancellationToken: cancellationToken));
         var pool = new HashSet<string>(StringComparer.Ordinal);
         string Share(string value) => pool.TryGetValue(value, out var kept) ? kept : pool.Add(value) ? value : value;
+        string? ShareOrNull(string? value) => value is null ? null : Share(value);
         var parts = new Dictionary<string, RegistryParts>(StringComparer.Ordinal);
         await foreach (var o in grid.ReadUnbufferedAsync<OrganizationRow>().WithCancellation(cancellationToken))
         {
@@ -127,52 +129,69 @@ public sealed class DapperStore : ISkillVerifyStore
         {
             retractions[(c.Owner, c.CorrectsSeq)] = new StatusRetraction(c.Reason, c.RecordedAt);
         }
-        await foreach (var e in grid.ReadUnbufferedAsync<(string Owner, DateOnly EffectiveDate, string Status, string? Reason, long Seq)>().WithCancellation(cancellationToken))
-        {
-            if (parts.TryGetValue(e.Owner, out var p))
-            {
-                p.Events.Add(new StatusEvent(Share(e.Status), e.EffectiveDate, e.Reason is null ? null : Share(e.Reason), e.Seq, retractions.GetValueOrDefault((e.Owner, e.Seq))));
-            }
-        }
-        await foreach (var s in grid.ReadUnbufferedAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>().WithCancellation(cancellationToken))
-        {
-            if (parts.TryGetValue(s.Owner, out var p))
-            {
-                p.Scope.Add(new ScopeEntry(Share(s.OccupationCode), Share(s.OccupationName), s.WorkType.Length == 0 ? null : Share(s.WorkType), Share(s.Levels), s.ValidFrom, s.ValidTo));
-            }
-        }
-        await foreach (var a in grid.ReadUnbufferedAsync<(string Owner, string Alias, string LevelCode)>().WithCancellation(cancellationToken))
-        {
-            if (parts.TryGetValue(a.Owner, out var p))
-            {
-                p.Aliases.Add(new OrganizationAlias(a.Alias, a.LevelCode[0]));
-            }
-        }
-        await foreach (var q in grid.ReadUnbufferedAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>().WithCancellation(cancellationToken))
-        {
-            if (parts.TryGetValue(q.Owner, out var p))
-            {
-                p.Quality.Add(new QualityResult(q.PublishedOn, Share(q.Result), q.Note is null ? null : Share(q.Note)));
-            }
-        }
+        await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, DateOnly EffectiveDate, string Status, string? Reason, long Seq)>(), parts, e => e.Owner,
+            e => new StatusEvent(Share(e.Status), e.EffectiveDate, ShareOrNull(e.Reason), e.Seq, retractions.GetValueOrDefault((e.Owner, e.Seq))),
+            (p, run) => p.Events = [.. p.Events, .. run], cancellationToken);
+        await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>(), parts, s => s.Owner,
+            s => new ScopeEntry(Share(s.OccupationCode), Share(s.OccupationName), s.WorkType.Length == 0 ? null : Share(s.WorkType), Share(s.Levels), s.ValidFrom, s.ValidTo),
+            (p, run) => p.Scope = [.. p.Scope, .. run], cancellationToken);
+        await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, string Alias, string LevelCode)>(), parts, a => a.Owner,
+            a => new OrganizationAlias(a.Alias, a.LevelCode[0]),
+            (p, run) => p.Aliases = [.. p.Aliases, .. run], cancellationToken);
+        await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>(), parts, q => q.Owner,
+            q => new QualityResult(q.PublishedOn, Share(q.Result), ShareOrNull(q.Note)),
+            (p, run) => p.Quality = [.. p.Quality, .. run], cancellationToken);
         var records = new List<OrganizationRecord>(parts.Count);
         foreach (var p in parts.Values)
         {
             var o = p.Organization;
             records.Add(new OrganizationRecord(o.Code, o.Type[0], o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo,
-                [.. p.Events], [.. p.Scope], [.. p.Aliases], [.. p.Quality], o.UpdatedAt));
+                p.Events, p.Scope, p.Aliases, p.Quality, o.UpdatedAt));
         }
         return records;
     }
 
-    /// <summary>One organization's rows while the registry is read; the records get arrays of exactly their length.</summary>
+    /// <summary>One result set into its owners' parts: each run of one owner's rows is added to that owner's array (an owner seen again later is added to, not replaced).</summary>
+    private static async Task ReadByOwnerAsync<TRow, T>(IAsyncEnumerable<TRow> rows, Dictionary<string, RegistryParts> parts, Func<TRow, string> ownerOf,
+        Func<TRow, T> make, Action<RegistryParts, List<T>> add, CancellationToken cancellationToken)
+    {
+        var run = new List<T>();
+        RegistryParts? owner = null;
+        string? current = null;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            var code = ownerOf(row);
+            if (!string.Equals(code, current, StringComparison.Ordinal))
+            {
+                Flush();
+                current = code;
+                owner = parts.GetValueOrDefault(code);
+            }
+            if (owner is not null)
+            {
+                run.Add(make(row));
+            }
+        }
+        Flush();
+
+        void Flush()
+        {
+            if (owner is not null && run.Count > 0)
+            {
+                add(owner, run);
+            }
+            run.Clear();
+        }
+    }
+
+    /// <summary>One organization while the registry is read.</summary>
     private sealed class RegistryParts(OrganizationRow organization)
     {
         public OrganizationRow Organization { get; } = organization;
-        public List<StatusEvent> Events { get; } = [];
-        public List<ScopeEntry> Scope { get; } = [];
-        public List<OrganizationAlias> Aliases { get; } = [];
-        public List<QualityResult> Quality { get; } = [];
+        public StatusEvent[] Events { get; set; } = [];
+        public ScopeEntry[] Scope { get; set; } = [];
+        public OrganizationAlias[] Aliases { get; set; } = [];
+        public QualityResult[] Quality { get; set; } = [];
     }
 
     private static OrganizationRecord ToRecord(OrganizationRow org, IEnumerable<StatusEventRow> rows, Dictionary<long, CorrectionRow> corrections,

@@ -319,7 +319,9 @@ public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator
 
     private static long EstimateBytes(Sets sets)
     {
-        // A string the store's registry read shares (a status, an occupation, a level list) is counted once.
+        // A string the store's registry read shares (a status, an occupation, a level list) is counted once; an
+        // organization's own strings (code, name, address, contact) are not looked up: 400,000 of them would fill a
+        // large set only to count them.
         var seen = new HashSet<string>(ReferenceEqualityComparer.Instance);
         long bytes = 0;
         foreach (var o in sets.Organizations.Values)
@@ -332,8 +334,9 @@ public sealed partial class KnownCodes(ISkillVerifyStore store, CacheInvalidator
     /// <summary>A rough count of what a record keeps alive: object headers, fields, the arrays and the UTF-16 strings not counted before.</summary>
     private static long EstimateBytes(OrganizationRecord o, HashSet<string> seen)
     {
-        long S(string? s) => s is null || !seen.Add(s) ? 0 : 22 + (2L * s.Length);
-        long bytes = 24 + 120 + S(o.Code) + S(o.Name) + S(o.Province) + S(o.ParentCode) + S(o.Address) + S(o.Contact)
+        static long Own(string? s) => s is null ? 0 : 22 + (2L * s.Length);
+        long S(string? s) => s is null || !seen.Add(s) ? 0 : Own(s);
+        long bytes = 24 + 120 + Own(o.Code) + Own(o.Name) + S(o.Province) + Own(o.ParentCode) + Own(o.Address) + Own(o.Contact)
             + 8 * (o.StatusHistory.Count + o.Scope.Count + o.Aliases.Count + o.QualityResults.Count) + 4 * 24;
         foreach (var e in o.StatusHistory)
         {
