@@ -116,7 +116,15 @@ public sealed class DapperStore : ISkillVerifyStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var grid = await connection.QueryMultipleAsync(new CommandDefinition(StoreSql.AllOrganizations, commandTimeout: 600, cancellationToken: cancellationToken));
         var pool = new HashSet<string>(StringComparer.Ordinal);
-        string Share(string value) => pool.TryGetValue(value, out var kept) ? kept : pool.Add(value) ? value : value;
+        string Share(string value)
+        {
+            if (pool.TryGetValue(value, out var kept))
+            {
+                return kept;
+            }
+            pool.Add(value);
+            return value;
+        }
         string? ShareOrNull(string? value) => value is null ? null : Share(value);
         var parts = new Dictionary<string, RegistryParts>(StringComparer.Ordinal);
         await foreach (var o in grid.ReadUnbufferedAsync<OrganizationRow>().WithCancellation(cancellationToken))
