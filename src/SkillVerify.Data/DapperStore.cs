@@ -141,10 +141,10 @@ public sealed class DapperStore : ISkillVerifyStore
             e => new StatusEvent(Share(e.Status), e.EffectiveDate, ShareOrNull(e.Reason), e.Seq, retractions.GetValueOrDefault((e.Owner, e.Seq))),
             (p, run) => p.Events = [.. p.Events, .. run], cancellationToken);
         await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, string OccupationCode, string WorkType, DateOnly ValidFrom, string OccupationName, string Levels, DateOnly? ValidTo)>(), parts, s => s.Owner,
-            s => new ScopeEntry(Share(s.OccupationCode), Share(s.OccupationName), s.WorkType.Length == 0 ? null : Share(s.WorkType), Share(s.Levels), s.ValidFrom, s.ValidTo),
+            s => ToScope(Share(s.OccupationCode), Share(s.OccupationName), Share(s.WorkType), Share(s.Levels), s.ValidFrom, s.ValidTo),
             (p, run) => p.Scope = [.. p.Scope, .. run], cancellationToken);
         await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, string Alias, string LevelCode)>(), parts, a => a.Owner,
-            a => new OrganizationAlias(a.Alias, a.LevelCode[0]),
+            a => ToAlias(a.Alias, a.LevelCode),
             (p, run) => p.Aliases = [.. p.Aliases, .. run], cancellationToken);
         await ReadByOwnerAsync(grid.ReadUnbufferedAsync<(string Owner, DateOnly PublishedOn, string Result, string? Note)>(), parts, q => q.Owner,
             q => new QualityResult(q.PublishedOn, Share(q.Result), ShareOrNull(q.Note)),
@@ -152,9 +152,7 @@ public sealed class DapperStore : ISkillVerifyStore
         var records = new List<OrganizationRecord>(parts.Count);
         foreach (var p in parts.Values)
         {
-            var o = p.Organization;
-            records.Add(new OrganizationRecord(o.Code, o.Type[0], o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo,
-                p.Events, p.Scope, p.Aliases, p.Quality, o.UpdatedAt));
+            records.Add(ToRecord(p.Organization, p.Events, p.Scope, p.Aliases, p.Quality));
         }
         return records;
     }
@@ -203,15 +201,24 @@ public sealed class DapperStore : ISkillVerifyStore
     }
 
     private static OrganizationRecord ToRecord(OrganizationRow org, IEnumerable<StatusEventRow> rows, Dictionary<long, CorrectionRow> corrections,
-        IEnumerable<ScopeRow> scopes, IEnumerable<AliasRow> aliases, IEnumerable<QualityRow> quality)
-    {
-        var events = rows.Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason, e.Seq,
-            corrections.TryGetValue(e.Seq, out var c) ? new StatusRetraction(c.Reason, c.RecordedAt) : null)).ToList();
-        var scope = scopes.Select(s => new ScopeEntry(s.OccupationCode, s.OccupationName, s.WorkType.Length == 0 ? null : s.WorkType, s.Levels, s.ValidFrom, s.ValidTo)).ToList();
-        return new OrganizationRecord(org.Code, org.Type[0], org.Name, org.Province, org.ParentCode, org.Address, org.Contact,
-            org.RegisteredFrom, org.RegisteredTo, events, scope, aliases.Select(a => new OrganizationAlias(a.Alias, a.LevelCode[0])).ToList(),
-            quality.Select(q => new QualityResult(q.PublishedOn, q.Result, q.Note)).ToList(), org.UpdatedAt);
-    }
+        IEnumerable<ScopeRow> scopes, IEnumerable<AliasRow> aliases, IEnumerable<QualityRow> quality) =>
+        ToRecord(org,
+            [.. rows.Select(e => new StatusEvent(e.Status, e.EffectiveDate, e.Reason, e.Seq,
+                corrections.TryGetValue(e.Seq, out var c) ? new StatusRetraction(c.Reason, c.RecordedAt) : null))],
+            [.. scopes.Select(s => ToScope(s.OccupationCode, s.OccupationName, s.WorkType, s.Levels, s.ValidFrom, s.ValidTo))],
+            [.. aliases.Select(a => ToAlias(a.Alias, a.LevelCode))],
+            [.. quality.Select(q => new QualityResult(q.PublishedOn, q.Result, q.Note))]);
+
+    /// <summary>A registry entry from its row and its children, as both the one-organization and the whole-registry reads make it.</summary>
+    private static OrganizationRecord ToRecord(OrganizationRow o, IReadOnlyList<StatusEvent> events, IReadOnlyList<ScopeEntry> scope,
+        IReadOnlyList<OrganizationAlias> aliases, IReadOnlyList<QualityResult> quality) =>
+        new(o.Code, o.Type[0], o.Name, o.Province, o.ParentCode, o.Address, o.Contact, o.RegisteredFrom, o.RegisteredTo, events, scope, aliases, quality, o.UpdatedAt);
+
+    /// <summary>A scope row as an entry: the work type column is part of the key and stores '' for "the whole occupation", which the entry holds as null.</summary>
+    private static ScopeEntry ToScope(string occupationCode, string occupationName, string workType, string levels, DateOnly validFrom, DateOnly? validTo) =>
+        new(occupationCode, occupationName, workType.Length == 0 ? null : workType, levels, validFrom, validTo);
+
+    private static OrganizationAlias ToAlias(string alias, string levelCode) => new(alias, levelCode[0]);
 
     public Task<OrganizationPage> SearchOrganizationsAsync(OrganizationQuery query, CancellationToken cancellationToken = default) =>
         dialect.ReadAsync(ct => SearchOrganizationsOnceAsync(query, ct), cancellationToken);
