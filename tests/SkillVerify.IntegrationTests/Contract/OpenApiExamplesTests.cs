@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using SkillVerify.Api.Security;
 using SkillVerify.IntegrationTests.Infrastructure;
 
@@ -69,7 +70,7 @@ public class OpenApiExamplesTests
                 var actual = answer!.DeepClone();
                 foreach (var key in Today.GetValueOrDefault($"{operationId} {name}") ?? [])
                 {
-                    var beijing = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+                    var beijing = factory.Services.GetRequiredService<SkillVerify.Domain.Codes.CodeDecoder>().Today;
                     var value = DateOnly.ParseExact(actual[key]!.GetValue<string>(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
                     Assert.True(Math.Abs(value.DayNumber - beijing.DayNumber) <= 1, $"{operationId} {name}: {key} {value:yyyy-MM-dd} is not today in Beijing ({beijing:yyyy-MM-dd}).");
                     actual[key] = "(today)";
